@@ -1,0 +1,216 @@
+//! The command line (operations.md): `Cli` and its commands; `run` dispatches.
+
+mod user;
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::app::{self, AppState};
+use crate::config::{Config, Settings};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "autotrack",
+    version,
+    about = "AutoTrack: vehicles, maintenance, costs and documents, in one binary."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations, then run the HTTP API and the scheduler until SIGINT/SIGTERM.
+    Serve {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Create a verified user (or set an existing user's password). The password comes from a prompt, stdin or a
+    /// file, never from an argument.
+    CreateUser {
+        /// Email address of the account.
+        #[arg(long)]
+        email: String,
+        /// Make the user an admin (`is_staff`).
+        #[arg(long)]
+        admin: bool,
+        #[arg(long, default_value = "")]
+        first_name: String,
+        #[arg(long, default_value = "")]
+        last_name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long, conflicts_with = "password_file")]
+        password_stdin: bool,
+        /// Read the password from the first line of this file.
+        #[arg(long)]
+        password_file: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Run every scheduled job once (or one, by name); exits non-zero if one failed.
+    RunJobs {
+        /// Only this job.
+        #[arg(long)]
+        job: Option<String>,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Send a test mail synchronously through the configured SMTP server and print its answer.
+    SendTestEmail {
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Ask a running server's /api/health/ and exit 0 when it is healthy (or degraded).
+    Healthcheck {
+        /// Base URL of the server.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+    },
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("while starting the runtime")?;
+    runtime.block_on(dispatch(cli.command))
+}
+
+fn init_logs(settings: &Settings) {
+    crate::telemetry::init(&settings.log, settings.log_format);
+}
+
+async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { settings } => {
+            init_logs(&settings);
+            let config = Config::load(&settings)?;
+            let listener = tokio::net::TcpListener::bind(config.listen)
+                .await
+                .with_context(|| format!("while binding {}", config.listen))?;
+            let bound = listener.local_addr()?;
+            let state = AppState::build(config, bound)?;
+            tracing::info!(address = %bound, public_url = %state.public_url, version = env!("CARGO_PKG_VERSION"), "listening");
+            app::serve(state, listener, app::shutdown_signal()).await?;
+            tracing::info!("stopped");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { settings } => {
+            init_logs(&settings);
+            let config = Config::load(&settings)?;
+            let mut conn =
+                crate::db::open_connection(&config.db_path(), config.db_synchronous, false)?;
+            let applied = crate::db::migrate::run(&mut conn)?;
+            if applied.is_empty() {
+                println!("database {} is up to date", config.db_path().display());
+            }
+            for name in applied {
+                println!("applied {name}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CreateUser {
+            email,
+            admin,
+            first_name,
+            last_name,
+            password_stdin,
+            password_file,
+            settings,
+        } => {
+            init_logs(&settings);
+            let password = user::read_password(password_stdin, password_file.as_deref())?;
+            let state = offline_state(&settings)?;
+            let (id, created) = crate::users::passwords::create_user(
+                &state,
+                &email,
+                password,
+                &first_name,
+                &last_name,
+                admin,
+            )
+            .await?;
+            let role = if admin { "admin" } else { "user" };
+            if created {
+                println!("created {role} {} (id {id})", email.trim().to_lowercase());
+            } else {
+                println!(
+                    "updated {} (id {id}): new password{}",
+                    email.trim().to_lowercase(),
+                    if admin { ", admin" } else { "" }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RunJobs { job, settings } => {
+            init_logs(&settings);
+            let state = offline_state(&settings)?;
+            let reports = crate::scheduler::run_once(&state, job.as_deref()).await?;
+            let mut failed = false;
+            for r in &reports {
+                failed |= r.status == "failed";
+                println!("{}", serde_json::to_string(r)?);
+            }
+            let ok = reports.iter().filter(|r| r.status != "failed").count();
+            eprintln!(
+                "{} jobs: {ok} ok, {} failed",
+                reports.len(),
+                reports.len() - ok
+            );
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::SendTestEmail { to, settings } => {
+            init_logs(&settings);
+            let state = offline_state(&settings)?;
+            let mailer = state
+                .mailer
+                .clone()
+                .context("SMTP is not configured: set AUTOTRACK_SMTP_HOST")?;
+            let mail = crate::mail::Rendered {
+                subject: format!("{} test message", state.config.site_name),
+                text: format!(
+                    "This is a test message from {}. Mail delivery works.\n",
+                    state.config.site_name
+                ),
+                html: format!(
+                    "<p>This is a test message from {}. Mail delivery works.</p>",
+                    state.config.site_name
+                ),
+            };
+            let answer = mailer
+                .send(&to, &mail)
+                .await
+                .context("the SMTP server refused the message")?;
+            println!("sent to {to}; server answered: {answer}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Openapi => {
+            println!("{}", crate::docs::document_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Healthcheck { url } => user::healthcheck(&url).await,
+    }
+}
+
+/// State for commands that work on the data directory without serving.
+fn offline_state(settings: &Settings) -> anyhow::Result<AppState> {
+    let config = Config::load(settings)?;
+    let listen = config.listen;
+    AppState::build(config, listen)
+}

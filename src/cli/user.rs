@@ -1,0 +1,63 @@
+//! Helpers of the account and operations commands.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The password of `create-user`: a file, stdin, or a hidden prompt on a terminal (never an argument).
+pub fn read_password(from_stdin: bool, file: Option<&Path>) -> anyhow::Result<String> {
+    let password = if let Some(path) = file {
+        let raw = std::fs::read_to_string(path)
+            .with_context(|| format!("while reading {}", path.display()))?;
+        raw.lines().next().unwrap_or("").to_owned()
+    } else if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("while reading the password from stdin")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password (again): ")?;
+        if first != second {
+            bail!("the passwords do not match");
+        }
+        first
+    };
+    if password.is_empty() {
+        bail!("empty password");
+    }
+    Ok(password)
+}
+
+/// `healthcheck`: GET <url>/api/health/ over plain HTTP; success for 200 (healthy or degraded).
+pub async fn healthcheck(url: &str) -> anyhow::Result<ExitCode> {
+    let rest = url
+        .strip_prefix("http://")
+        .context("only http:// URLs are supported")?;
+    let host = rest.split('/').next().unwrap_or(rest);
+    let fut = async {
+        let mut stream = tokio::net::TcpStream::connect(host).await?;
+        let request =
+            format!("GET /api/health/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await?;
+        let mut buf = Vec::new();
+        stream.read_to_end(&mut buf).await?;
+        anyhow::Ok(String::from_utf8_lossy(&buf).into_owned())
+    };
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(10), fut)
+        .await
+        .context("no answer within 10 seconds")??;
+    let status = answer.split_whitespace().nth(1).unwrap_or("");
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or("").trim();
+    println!("{status} {body}");
+    Ok(if status == "200" {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,565 @@
+//! Operator settings: clap flags, `AUTOTRACK_*` environment variables and an optional `.env` (operations.md).
+//!
+//! `Settings` is what clap parses; `Config` is the checked result handed to the app. Secrets accept a
+//! `<NAME>_FILE` variant; generated secrets (JWT and OTP keys) live in the data directory.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use ipnet::IpNet;
+use rand::RngCore;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OtpPolicy {
+    Always,
+    Optional,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+impl SmtpSecurity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmtpSecurity::Starttls => "starttls",
+            SmtpSecurity::Tls => "tls",
+            SmtpSecurity::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Synchronous {
+    Full,
+    Normal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LanguageSetting {
+    En,
+    Fr,
+}
+
+/// Every setting, as flags and `AUTOTRACK_*` variables. Doc comments are the `--help` text.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database, uploaded files, generated secrets and backups live here.
+    #[arg(long, env = "AUTOTRACK_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Address and port of the HTTP API (port 0 picks a free port; the chosen address is logged).
+    #[arg(long, env = "AUTOTRACK_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Base of absolute URLs in API responses (default: http://<listen>).
+    #[arg(long, env = "AUTOTRACK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Base of user-facing links in mails (the web app's origin; default: the public URL).
+    #[arg(long, env = "AUTOTRACK_FRONTEND_URL")]
+    pub frontend_url: Option<String>,
+
+    /// Language of answers when neither the user nor Accept-Language chooses one.
+    #[arg(
+        long,
+        env = "AUTOTRACK_DEFAULT_LANGUAGE",
+        value_enum,
+        default_value = "en"
+    )]
+    pub default_language: LanguageSetting,
+
+    /// HS256 signing key for tokens, at least 32 bytes (default: generated once into the data dir).
+    #[arg(long, env = "AUTOTRACK_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// File holding the JWT signing key (instead of AUTOTRACK_JWT_SECRET).
+    #[arg(long, env = "AUTOTRACK_JWT_SECRET_FILE")]
+    pub jwt_secret_file: Option<PathBuf>,
+
+    /// Second factor at login: always, optional (per-user setting) or off.
+    #[arg(
+        long,
+        env = "AUTOTRACK_OTP_POLICY",
+        value_enum,
+        default_value = "always"
+    )]
+    pub otp_policy: OtpPolicy,
+
+    /// Lifetime of access tokens, in minutes.
+    #[arg(long, env = "AUTOTRACK_ACCESS_TOKEN_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(i64).range(1..=1440))]
+    pub access_token_minutes: i64,
+
+    /// Lifetime of refresh tokens and sessions, in days.
+    #[arg(long, env = "AUTOTRACK_REFRESH_TOKEN_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=365))]
+    pub refresh_token_days: i64,
+
+    /// SMTP server host (unset: mail waits in the outbox).
+    #[arg(long, env = "AUTOTRACK_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+
+    /// SMTP server port.
+    #[arg(long, env = "AUTOTRACK_SMTP_PORT", default_value_t = 587)]
+    pub smtp_port: u16,
+
+    /// SMTP transport security: starttls, tls or none.
+    #[arg(
+        long,
+        env = "AUTOTRACK_SMTP_SECURITY",
+        value_enum,
+        default_value = "starttls"
+    )]
+    pub smtp_security: SmtpSecurity,
+
+    /// SMTP user name.
+    #[arg(long, env = "AUTOTRACK_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+
+    /// SMTP password.
+    #[arg(long, env = "AUTOTRACK_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+
+    /// File holding the SMTP password.
+    #[arg(long, env = "AUTOTRACK_SMTP_PASSWORD_FILE")]
+    pub smtp_password_file: Option<PathBuf>,
+
+    /// Sender of every mail.
+    #[arg(
+        long,
+        env = "AUTOTRACK_MAIL_FROM",
+        default_value = "AutoTrack <noreply@localhost>"
+    )]
+    pub mail_from: String,
+
+    /// Product name shown in mails.
+    #[arg(long, env = "AUTOTRACK_SITE_NAME", default_value = "AutoTrack")]
+    pub site_name: String,
+
+    /// Support address shown in mails (default: the MAIL_FROM address).
+    #[arg(long, env = "AUTOTRACK_SUPPORT_EMAIL")]
+    pub support_email: Option<String>,
+
+    /// SQLite synchronous level: full or normal.
+    #[arg(
+        long,
+        env = "AUTOTRACK_DB_SYNCHRONOUS",
+        value_enum,
+        default_value = "full"
+    )]
+    pub db_synchronous: Synchronous,
+
+    /// Read-only database connections serving concurrent reads.
+    #[arg(long, env = "AUTOTRACK_DB_READERS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub db_readers: u16,
+
+    /// Throttles: on, or off (benchmarks only; logged as a warning).
+    #[arg(long, env = "AUTOTRACK_RATE_LIMITS", value_enum, default_value = "on")]
+    pub rate_limits: OnOff,
+
+    /// Rate of the login scope, per IP and per account: <n>/<sec|min|hour|day>, 0 disables.
+    #[arg(long, env = "AUTOTRACK_RATE_LOGIN", default_value = "10/min")]
+    pub rate_login: String,
+    /// Rate of the register scope.
+    #[arg(long, env = "AUTOTRACK_RATE_REGISTER", default_value = "10/min")]
+    pub rate_register: String,
+    /// Rate of OTP verification (verify-otp, confirm-email-change).
+    #[arg(long, env = "AUTOTRACK_RATE_OTP_VERIFY", default_value = "5/min")]
+    pub rate_otp_verify: String,
+    /// Rate of resend-otp.
+    #[arg(long, env = "AUTOTRACK_RATE_OTP_RESEND", default_value = "3/min")]
+    pub rate_otp_resend: String,
+    /// Rate of the password reset endpoints (one bucket).
+    #[arg(long, env = "AUTOTRACK_RATE_PASSWORD_RESET", default_value = "5/hour")]
+    pub rate_password_reset: String,
+    /// Rate of change-password, per user.
+    #[arg(
+        long,
+        env = "AUTOTRACK_RATE_PASSWORD_CHANGE",
+        default_value = "10/hour"
+    )]
+    pub rate_password_change: String,
+
+    /// Proxies (IPs or CIDR ranges, comma-separated) whose X-Forwarded-For is believed.
+    #[arg(long, env = "AUTOTRACK_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+
+    /// Allowed browser origins for CORS, comma-separated (none: no CORS headers).
+    #[arg(long, env = "AUTOTRACK_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Log format: pretty or json (default: pretty on a terminal, else json).
+    #[arg(long, env = "AUTOTRACK_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+
+    /// Log filter, in tracing's EnvFilter syntax.
+    #[arg(long, env = "AUTOTRACK_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Concurrent password hashings (argon2id uses 19 MiB each; default: the number of cores).
+    #[arg(long, env = "AUTOTRACK_HASH_CONCURRENCY")]
+    pub hash_concurrency: Option<usize>,
+
+    /// Schedule of the deliver_mail job (cron with seconds, UTC; empty disables).
+    #[arg(
+        long,
+        env = "AUTOTRACK_JOB_DELIVER_MAIL",
+        default_value = "*/15 * * * * *"
+    )]
+    pub job_deliver_mail: String,
+    /// Schedule of the cleanup_auth job.
+    #[arg(
+        long,
+        env = "AUTOTRACK_JOB_CLEANUP_AUTH",
+        default_value = "0 0 2 * * *"
+    )]
+    pub job_cleanup_auth: String,
+    /// Schedule of the prune_logs job.
+    #[arg(long, env = "AUTOTRACK_JOB_PRUNE_LOGS", default_value = "0 30 4 * * *")]
+    pub job_prune_logs: String,
+    /// Schedule of the health_probe job.
+    #[arg(
+        long,
+        env = "AUTOTRACK_JOB_HEALTH_PROBE",
+        default_value = "0 0 * * * *"
+    )]
+    pub job_health_probe: String,
+}
+
+/// A throttle rate: `count` requests per `period`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub count: u32,
+    pub period: Duration,
+}
+
+impl Rate {
+    /// Parses `<n>/<sec|min|hour|day>`; `0` (or `0/…`) disables the scope.
+    pub fn parse(s: &str) -> anyhow::Result<Option<Rate>> {
+        let s = s.trim();
+        if s == "0" {
+            return Ok(None);
+        }
+        let (n, unit) = s
+            .split_once('/')
+            .context("expected <n>/<sec|min|hour|day>")?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .context("the count must be a whole number")?;
+        let secs = match unit.trim() {
+            "s" | "sec" | "second" => 1,
+            "m" | "min" | "minute" => 60,
+            "h" | "hour" => 3600,
+            "d" | "day" => 86400,
+            other => bail!("unknown period {other:?}"),
+        };
+        Ok((count > 0).then_some(Rate {
+            count,
+            period: Duration::from_secs(secs),
+        }))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RateLimits {
+    pub enabled: bool,
+    pub login: Option<Rate>,
+    pub register: Option<Rate>,
+    pub otp_verify: Option<Rate>,
+    pub otp_resend: Option<Rate>,
+    pub password_reset: Option<Rate>,
+    pub password_change: Option<Rate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct JobSchedules {
+    pub deliver_mail: String,
+    pub cleanup_auth: String,
+    pub prune_logs: String,
+    pub health_probe: String,
+}
+
+/// The checked configuration. Secrets are never printed: `Debug` is implemented by hand.
+#[derive(Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub public_url: Option<String>,
+    pub frontend_url: Option<String>,
+    pub default_language: crate::i18n::Lang,
+    pub jwt_secret: Vec<u8>,
+    pub otp_key: Vec<u8>,
+    pub otp_policy: OtpPolicy,
+    pub access_token_ttl: chrono::Duration,
+    pub refresh_token_ttl: chrono::Duration,
+    pub smtp: Option<SmtpConfig>,
+    pub mail_from: String,
+    pub site_name: String,
+    pub support_email: String,
+    pub db_synchronous: Synchronous,
+    pub db_readers: usize,
+    pub rate_limits: RateLimits,
+    pub trusted_proxies: Vec<IpNet>,
+    pub cors_origins: Vec<String>,
+    pub hash_concurrency: usize,
+    pub jobs: JobSchedules,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("otp_policy", &self.otp_policy)
+            .field("smtp_host", &self.smtp.as_ref().map(|s| &s.host))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Checks the settings and prepares the data directory (creating generated secrets on first use).
+    pub fn load(s: &Settings) -> anyhow::Result<Config> {
+        std::fs::create_dir_all(&s.data_dir).with_context(|| {
+            format!("while creating the data directory {}", s.data_dir.display())
+        })?;
+        let jwt_secret = match secret(&s.jwt_secret, &s.jwt_secret_file, "AUTOTRACK_JWT_SECRET")? {
+            Some(v) => {
+                if v.len() < 32 {
+                    bail!("AUTOTRACK_JWT_SECRET must be at least 32 bytes long");
+                }
+                v.into_bytes()
+            }
+            None => generated_key(&s.data_dir.join("jwt.key"))?,
+        };
+        let otp_key = generated_key(&s.data_dir.join("otp.key"))?;
+        let smtp_password = secret(
+            &s.smtp_password,
+            &s.smtp_password_file,
+            "AUTOTRACK_SMTP_PASSWORD",
+        )?;
+        let smtp = s
+            .smtp_host
+            .as_ref()
+            .filter(|h| !h.trim().is_empty())
+            .map(|host| SmtpConfig {
+                host: host.trim().to_owned(),
+                port: s.smtp_port,
+                security: s.smtp_security,
+                username: s.smtp_username.clone().filter(|u| !u.is_empty()),
+                password: smtp_password.clone(),
+            });
+        s.mail_from
+            .parse::<lettre::message::Mailbox>()
+            .with_context(|| {
+                format!(
+                    "AUTOTRACK_MAIL_FROM is not a valid address: {}",
+                    s.mail_from
+                )
+            })?;
+        let support_email = match &s.support_email {
+            Some(v) if !v.trim().is_empty() => v.trim().to_owned(),
+            _ => address_of(&s.mail_from),
+        };
+        let rate = |name: &str, v: &str| {
+            Rate::parse(v).with_context(|| format!("AUTOTRACK_RATE_{name}: {v:?}"))
+        };
+        let rate_limits = RateLimits {
+            enabled: s.rate_limits == OnOff::On,
+            login: rate("LOGIN", &s.rate_login)?,
+            register: rate("REGISTER", &s.rate_register)?,
+            otp_verify: rate("OTP_VERIFY", &s.rate_otp_verify)?,
+            otp_resend: rate("OTP_RESEND", &s.rate_otp_resend)?,
+            password_reset: rate("PASSWORD_RESET", &s.rate_password_reset)?,
+            password_change: rate("PASSWORD_CHANGE", &s.rate_password_change)?,
+        };
+        let trusted_proxies = s
+            .trusted_proxies
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(IpNet::from))
+                    .with_context(|| {
+                        format!("AUTOTRACK_TRUSTED_PROXIES: {p:?} is not an IP or CIDR range")
+                    })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        Ok(Config {
+            data_dir: s.data_dir.clone(),
+            listen: s.listen,
+            public_url: clean_url(&s.public_url),
+            frontend_url: clean_url(&s.frontend_url),
+            default_language: match s.default_language {
+                LanguageSetting::En => crate::i18n::Lang::En,
+                LanguageSetting::Fr => crate::i18n::Lang::Fr,
+            },
+            jwt_secret,
+            otp_key,
+            otp_policy: s.otp_policy,
+            access_token_ttl: chrono::Duration::minutes(s.access_token_minutes),
+            refresh_token_ttl: chrono::Duration::days(s.refresh_token_days),
+            smtp,
+            mail_from: s.mail_from.clone(),
+            site_name: s.site_name.clone(),
+            support_email,
+            db_synchronous: s.db_synchronous,
+            db_readers: usize::from(s.db_readers),
+            rate_limits,
+            trusted_proxies,
+            cors_origins: s
+                .cors_origins
+                .iter()
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
+            hash_concurrency: s.hash_concurrency.unwrap_or(cores).max(1),
+            jobs: JobSchedules {
+                deliver_mail: s.job_deliver_mail.clone(),
+                cleanup_auth: s.job_cleanup_auth.clone(),
+                prune_logs: s.job_prune_logs.clone(),
+                health_probe: s.job_health_probe.clone(),
+            },
+        })
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("autotrack.db")
+    }
+
+    /// Base of absolute URLs in API answers, for the address actually bound.
+    pub fn public_url_for(&self, bound: SocketAddr) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+    }
+}
+
+fn clean_url(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty())
+}
+
+/// The bare address of `Name <addr>` (or the whole value).
+fn address_of(mailbox: &str) -> String {
+    match (mailbox.find('<'), mailbox.rfind('>')) {
+        (Some(a), Some(b)) if a < b => mailbox[a + 1..b].trim().to_owned(),
+        _ => mailbox.trim().to_owned(),
+    }
+}
+
+/// A secret from its variable or its `_FILE` variant; both at once is an error.
+fn secret(
+    value: &Option<String>,
+    file: &Option<PathBuf>,
+    name: &str,
+) -> anyhow::Result<Option<String>> {
+    match (value.as_ref().filter(|v| !v.is_empty()), file) {
+        (Some(_), Some(_)) => bail!("{name} and {name}_FILE are both set; keep one"),
+        (Some(v), None) => Ok(Some(v.clone())),
+        (None, Some(path)) => {
+            let raw = std::fs::read_to_string(path)
+                .with_context(|| format!("while reading {name}_FILE"))?;
+            Ok(Some(raw.trim_end_matches(['\r', '\n']).to_owned()))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// Reads a 32-byte key from `path`, creating it (mode 0600) on first use.
+fn generated_key(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if path.exists() {
+        let raw = std::fs::read_to_string(path)
+            .with_context(|| format!("while reading {}", path.display()))?;
+        let key = hex::decode(raw.trim())
+            .with_context(|| format!("{} is not a hex key", path.display()))?;
+        if key.len() < 32 {
+            bail!("{} holds a key shorter than 32 bytes", path.display());
+        }
+        return Ok(key);
+    }
+    let mut key = vec![0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    write_private(path, &hex::encode(&key))
+        .with_context(|| format!("while writing {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a new key");
+    Ok(key)
+}
+
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(content.as_bytes())?;
+    f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_parse() {
+        assert_eq!(
+            Rate::parse("10/min").unwrap(),
+            Some(Rate {
+                count: 10,
+                period: Duration::from_secs(60)
+            })
+        );
+        assert_eq!(
+            Rate::parse("5/hour").unwrap().unwrap().period,
+            Duration::from_secs(3600)
+        );
+        assert_eq!(Rate::parse("0").unwrap(), None);
+        assert!(Rate::parse("ten/min").is_err());
+        assert!(Rate::parse("10/fortnight").is_err());
+    }
+
+    #[test]
+    fn mailbox_address() {
+        assert_eq!(
+            address_of("AutoTrack <noreply@localhost>"),
+            "noreply@localhost"
+        );
+        assert_eq!(address_of("a@b.c"), "a@b.c");
+    }
+}

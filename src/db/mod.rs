@@ -1,0 +1,161 @@
+//! The database handle: one writer connection and a few read-only readers, each used on the blocking pool so
+//! that SQLite never blocks the async runtime. Writes are serialised by the application (a one-permit
+//! semaphore), never left to `SQLITE_BUSY`; every write is one `BEGIN IMMEDIATE` transaction.
+
+pub mod migrate;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use tokio::sync::Semaphore;
+
+use crate::config::Synchronous;
+use crate::error::{AppError, AppResult};
+use crate::telemetry::spawn_blocking_in_span;
+
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    synchronous: Synchronous,
+    writer: Mutex<Option<Connection>>,
+    write_gate: Semaphore,
+    readers: Mutex<Vec<Connection>>,
+    read_gate: Semaphore,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database and applies pending migrations on the writer.
+    pub fn open(path: &Path, synchronous: Synchronous, readers: usize) -> anyhow::Result<Db> {
+        let mut writer = open_connection(path, synchronous, false)?;
+        migrate::run(&mut writer)?;
+        let readers = readers.max(1);
+        let mut pool = Vec::with_capacity(readers);
+        for _ in 0..readers {
+            pool.push(open_connection(path, synchronous, true)?);
+        }
+        Ok(Db {
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                synchronous,
+                writer: Mutex::new(Some(writer)),
+                write_gate: Semaphore::new(1),
+                readers: Mutex::new(pool),
+                read_gate: Semaphore::new(readers),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on a read-only connection.
+    pub async fn read<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+    {
+        let _permit = self
+            .inner
+            .read_gate
+            .acquire()
+            .await
+            .map_err(AppError::internal)?;
+        let inner = self.inner.clone();
+        spawn_blocking_in_span(move || {
+            let conn = match inner.readers.lock().map_err(|_| poisoned())?.pop() {
+                Some(c) => c,
+                // A reader is lost only if a closure panicked; replace it.
+                None => open_connection(&inner.path, inner.synchronous, true)
+                    .map_err(AppError::internal)?,
+            };
+            let result = f(&conn);
+            inner.readers.lock().map_err(|_| poisoned())?.push(conn);
+            result
+        })
+        .await
+    }
+
+    /// Runs `f` inside one write transaction, committed when `f` returns `Ok`, rolled back otherwise.
+    pub async fn write<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> AppResult<T> + Send + 'static,
+    {
+        let _permit = self
+            .inner
+            .write_gate
+            .acquire()
+            .await
+            .map_err(AppError::internal)?;
+        let inner = self.inner.clone();
+        spawn_blocking_in_span(move || {
+            let mut guard = inner.writer.lock().map_err(|_| poisoned())?;
+            if guard.is_none() {
+                *guard = Some(
+                    open_connection(&inner.path, inner.synchronous, false)
+                        .map_err(AppError::internal)?,
+                );
+            }
+            let conn = guard.as_mut().ok_or_else(poisoned)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })
+        .await
+    }
+}
+
+fn poisoned() -> AppError {
+    AppError::internal(anyhow::anyhow!("database connection lock poisoned"))
+}
+
+/// Opens one connection with the contract's pragmas (data-model.md §1).
+pub fn open_connection(
+    path: &Path,
+    synchronous: Synchronous,
+    read_only: bool,
+) -> anyhow::Result<Connection> {
+    use anyhow::Context;
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI
+    };
+    let conn = Connection::open_with_flags(path, flags)
+        .with_context(|| format!("while opening the database {}", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    if !read_only {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+    }
+    let sync = match synchronous {
+        Synchronous::Full => "FULL",
+        Synchronous::Normal => "NORMAL",
+    };
+    conn.pragma_update(None, "synchronous", sync)?;
+    Ok(conn)
+}
+
+/// The fixed-width UTC datetime format of every stored datetime (string order = time order).
+pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Parses a stored datetime.
+pub fn parse_ts(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}

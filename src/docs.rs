@@ -1,0 +1,142 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, and the offline Swagger UI at `/api/docs/`
+//! (its assets are embedded in the binary).
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa::openapi::path::PathItem;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::app::AppState;
+use crate::users::handlers as users;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "AutoTrack API", description = "Self-hosted backend for car owners, garages and small fleets."),
+    paths(
+        users::register, users::login, users::verify_otp, users::resend_otp, users::refresh, users::logout,
+        users::get_me, users::put_me, users::patch_me, users::confirm_email_change, users::change_password,
+        users::forgot_password, users::validate_reset_token, users::reset_password, users::list_sessions,
+        users::revoke_other_sessions, users::revoke_session,
+        crate::health::health, crate::health::health_db, crate::health::health_smtp, crate::health::health_stripe,
+        crate::health::health_ocr,
+    ),
+    components(schemas(crate::users::model::User, crate::users::model::Tokens, crate::users::model::Session)),
+    modifiers(&BearerAuth),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Gives every operation of a copied path item its own id (ids must be unique in the document).
+fn renamed(mut item: PathItem, prefix: &str) -> PathItem {
+    for op in [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.patch,
+        &mut item.head,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Some(id) = &op.operation_id {
+            op.operation_id = Some(format!("{prefix}{id}"));
+        }
+    }
+    item
+}
+
+/// The whole document, with the contract's aliases (`/api/auth/…` = `/api/users/…`, `/api/token/refresh`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    let mut aliases = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        if let Some(rest) = path.strip_prefix("/api/users/") {
+            aliases.push((format!("/api/auth/{rest}"), renamed(item.clone(), "auth_")));
+            if rest == "refresh" {
+                aliases.push((
+                    "/api/token/refresh".to_owned(),
+                    renamed(item.clone(), "token_"),
+                ));
+            }
+        }
+    }
+    for (path, item) in aliases {
+        doc.paths.paths.insert(path, item);
+    }
+    doc
+}
+
+pub fn document_json() -> String {
+    document()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".to_owned())
+}
+
+#[derive(rust_embed::Embed)]
+#[folder = "assets/static/swagger/"]
+#[include = "*.js"]
+#[include = "*.css"]
+#[include = "*.html"]
+struct SwaggerAssets;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/api/docs", get(|| asset("index.html".to_owned())))
+        .route(
+            "/api/docs/{file}",
+            get(|Path(file): Path<String>| asset(file)),
+        )
+}
+
+async fn openapi_json() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        document_json(),
+    )
+        .into_response()
+}
+
+async fn asset(file: String) -> Response {
+    let Some(content) = SwaggerAssets::get(&file) else {
+        return crate::error::AppError::not_found().into_response();
+    };
+    let mime = if file.ends_with(".js") {
+        "text/javascript; charset=utf-8"
+    } else if file.ends_with(".css") {
+        "text/css; charset=utf-8"
+    } else {
+        "text/html; charset=utf-8"
+    };
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, mime)],
+        content.data.into_owned(),
+    )
+        .into_response()
+}

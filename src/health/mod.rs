@@ -1,0 +1,241 @@
+//! Health endpoints (health.md): overall status with per-service checks, and one endpoint per service.
+//! Answers are plain JSON (not problem+json), public, and ignore the `Authorization` header.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use crate::app::AppState;
+use crate::db::ts;
+use crate::scheduler::{JobCtx, JobOutcome};
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/api/health", get(health))
+        .route("/api/health/db", get(health_db))
+        .route("/api/health/smtp", get(health_smtp))
+        .route("/api/health/stripe", get(health_stripe))
+        .route("/api/health/ocr", get(health_ocr))
+}
+
+/// Cached result of the external (SMTP) check: 30 s.
+#[derive(Default)]
+pub struct HealthCache {
+    smtp: Mutex<Option<(Instant, Value)>>,
+}
+
+const EXTERNAL_CACHE: Duration = Duration::from_secs(30);
+
+struct DbInfo {
+    version: String,
+    journal_mode: String,
+    users: i64,
+}
+
+async fn check_db(state: &AppState) -> Result<(DbInfo, f64), String> {
+    let started = Instant::now();
+    let read = state.db.read(|c| {
+        let version: String = c.query_row("SELECT sqlite_version()", [], |r| r.get(0))?;
+        let journal_mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        let users = crate::users::repo::count(c)?;
+        Ok(DbInfo {
+            version,
+            journal_mode,
+            users,
+        })
+    });
+    let write = state.db.write(|tx| {
+        tx.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?;
+        Ok(())
+    });
+    let both = async { tokio::try_join!(read, write) };
+    match tokio::time::timeout(Duration::from_secs(2), both).await {
+        Ok(Ok((info, ()))) => Ok((info, round2(started.elapsed().as_secs_f64() * 1000.0))),
+        Ok(Err(e)) => Err(e.code.to_owned()),
+        Err(_) => Err("timeout after 2 seconds".to_owned()),
+    }
+}
+
+async fn check_smtp(state: &AppState) -> Value {
+    let Some(mailer) = &state.mailer else {
+        return json!({"status": "disabled"});
+    };
+    let started = Instant::now();
+    match tokio::time::timeout(Duration::from_secs(5), mailer.check()).await {
+        Ok(Ok(())) => {
+            json!({"status": "ok", "latency_ms": round2(started.elapsed().as_secs_f64() * 1000.0)})
+        }
+        Ok(Err(e)) => json!({"status": "error", "error": short(&format!("{e}"))}),
+        Err(_) => json!({"status": "error", "error": "timeout after 5 seconds"}),
+    }
+}
+
+async fn cached_smtp(state: &AppState) -> Value {
+    if let Ok(guard) = state.health_cache.smtp.lock() {
+        if let Some((at, v)) = guard.as_ref() {
+            if at.elapsed() < EXTERNAL_CACHE {
+                return v.clone();
+            }
+        }
+    }
+    let fresh = check_smtp(state).await;
+    if let Ok(mut guard) = state.health_cache.smtp.lock() {
+        *guard = Some((Instant::now(), fresh.clone()));
+    }
+    fresh
+}
+
+fn check_scheduler(state: &AppState) -> Value {
+    match state.scheduler_last_tick() {
+        Some(t) if state.clock.now() - t <= chrono::Duration::minutes(2) => {
+            json!({"status": "ok", "last_tick": ts(t)})
+        }
+        Some(t) => {
+            json!({"status": "error", "last_tick": ts(t), "error": "no tick in the last 2 minutes"})
+        }
+        None if state.started.elapsed() < Duration::from_secs(120) => {
+            json!({"status": "ok", "last_tick": null})
+        }
+        None => {
+            json!({"status": "error", "last_tick": null, "error": "the scheduler is not running"})
+        }
+    }
+}
+
+/// All checks and the overall status; `true` when the service is unhealthy (database down).
+async fn overall(state: &AppState) -> (Value, bool) {
+    let (db, smtp) = tokio::join!(check_db(state), cached_smtp(state));
+    let database = match &db {
+        Ok((_, latency)) => json!({"status": "ok", "latency_ms": latency}),
+        Err(e) => json!({"status": "error", "error": e}),
+    };
+    let scheduler = check_scheduler(state);
+    let checks = json!({
+        "database": database,
+        "stripe": {"status": "disabled"},
+        "smtp": smtp,
+        "ocr": {"status": "disabled"},
+        "scheduler": scheduler,
+    });
+    let unhealthy = db.is_err();
+    let degraded = ["stripe", "smtp", "ocr", "scheduler"]
+        .iter()
+        .any(|k| checks[k]["status"] == "error");
+    let status = if unhealthy {
+        "unhealthy"
+    } else if degraded {
+        "degraded"
+    } else {
+        "healthy"
+    };
+    let body = json!({
+        "status": status,
+        "service": "autotrack-backend",
+        "version": env!("CARGO_PKG_VERSION"),
+        "uptime_seconds": state.started.elapsed().as_secs(),
+        "timestamp": ts(state.clock.now()),
+        "checks": checks,
+    });
+    (body, unhealthy)
+}
+
+/// Overall status with every check; 503 when the database fails.
+#[utoipa::path(get, path = "/api/health", tag = "health", responses((status = 200, description = "healthy or degraded"), (status = 503, description = "unhealthy")))]
+pub async fn health(State(state): State<AppState>) -> Response {
+    let (body, unhealthy) = overall(&state).await;
+    let code = if unhealthy {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    (code, Json(body)).into_response()
+}
+
+/// The database check.
+#[utoipa::path(get, path = "/api/health/db", tag = "health", responses((status = 200, description = "connected"), (status = 503, description = "disconnected")))]
+pub async fn health_db(State(state): State<AppState>) -> Response {
+    match check_db(&state).await {
+        Ok((info, _)) => Json(json!({
+            "status": "healthy", "database": "connected", "engine": "sqlite", "version": info.version,
+            "journal_mode": info.journal_mode, "stats": {"users": info.users},
+        }))
+        .into_response(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unhealthy", "database": "disconnected", "error": e})))
+            .into_response(),
+    }
+}
+
+/// The SMTP check (connect, EHLO, TLS, login; no mail sent).
+#[utoipa::path(get, path = "/api/health/smtp", tag = "health", responses((status = 200, description = "connected or disabled"), (status = 503, description = "error")))]
+pub async fn health_smtp(State(state): State<AppState>) -> Response {
+    let pending = state
+        .db
+        .read(|c| Ok(crate::mail::outbox::pending_count(c)?))
+        .await
+        .unwrap_or(-1);
+    let Some(mailer) = &state.mailer else {
+        return Json(
+            json!({"status": "disabled", "smtp": "not_configured", "outbox_pending": pending}),
+        )
+        .into_response();
+    };
+    let check = check_smtp(&state).await;
+    if check["status"] == "ok" {
+        Json(json!({"status": "healthy", "smtp": "connected", "host": mailer.smtp.host, "port": mailer.smtp.port,
+            "tls": mailer.smtp.security.as_str()}))
+        .into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(
+                json!({"status": "unhealthy", "smtp": "error", "error": check["error"],
+            "outbox_pending": pending}),
+            ),
+        )
+            .into_response()
+    }
+}
+
+/// The Stripe check (disabled until billing exists).
+#[utoipa::path(get, path = "/api/health/stripe", tag = "health", responses((status = 200, description = "disabled")))]
+pub async fn health_stripe() -> Response {
+    Json(json!({"status": "disabled", "stripe": "not_configured", "message": "Stripe API key not configured"})).into_response()
+}
+
+/// The OCR check (disabled until documents exist).
+#[utoipa::path(get, path = "/api/health/ocr", tag = "health", responses((status = 200, description = "disabled")))]
+pub async fn health_ocr() -> Response {
+    Json(json!({"status": "disabled", "ocr": "disabled"})).into_response()
+}
+
+/// The `health_probe` job: the same checks, logging every failure.
+pub async fn probe_job(state: &AppState, _ctx: &JobCtx) -> anyhow::Result<JobOutcome> {
+    let (body, _) = overall(state).await;
+    let mut failing = Vec::new();
+    if let Some(checks) = body["checks"].as_object() {
+        for (name, check) in checks {
+            if check["status"] == "error" {
+                tracing::warn!(check = %name, error = %check["error"], "health check failing");
+                failing.push(name.clone());
+            }
+        }
+    }
+    Ok(JobOutcome::new(
+        failing.len() as i64,
+        format!("status {}; failing: {}", body["status"], failing.join(", ")),
+    ))
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(200).collect()
+}

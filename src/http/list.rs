@@ -1,0 +1,285 @@
+//! List helpers every module reuses (README §7): page parameters, the `count/next/previous/results` envelope,
+//! ordering and search clauses built from per-resource allow-lists.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Tr, msg};
+
+pub const DEFAULT_PAGE_SIZE: i64 = 20;
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: i64,
+    pub page_size: i64,
+}
+
+impl PageRequest {
+    /// Reads `page` and `page_size` (clamped to 100) from the query.
+    pub fn from_query(query: &HashMap<String, String>) -> AppResult<PageRequest> {
+        let page = positive(query, "page")?.unwrap_or(1);
+        let page_size = positive(query, "page_size")?
+            .map(|n| n.min(MAX_PAGE_SIZE))
+            .unwrap_or(DEFAULT_PAGE_SIZE);
+        Ok(PageRequest { page, page_size })
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.page_size)
+    }
+}
+
+fn positive(query: &HashMap<String, String>, name: &str) -> AppResult<Option<i64>> {
+    match query.get(name).map(|v| v.trim()) {
+        None | Some("") => Ok(None),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            Ok(_) => Err(AppError::field(name, msg::min_value(1))),
+            Err(_) => Err(AppError::field(name, msg::invalid_integer())),
+        },
+    }
+}
+
+/// The list envelope. `base` is the public URL, `path` and `query` those of the request (kept in the links).
+/// A page after the last one is 404 `invalid_page`; page 1 of an empty list is fine.
+pub fn envelope(
+    count: i64,
+    results: Vec<Value>,
+    page: PageRequest,
+    base: &str,
+    path: &str,
+    query: &HashMap<String, String>,
+) -> AppResult<Value> {
+    let last_page = if count == 0 {
+        1
+    } else {
+        (count + page.page_size - 1) / page.page_size
+    };
+    if page.page > last_page {
+        return Err(AppError::invalid_page());
+    }
+    let link = |n: i64| -> String {
+        let mut pairs: Vec<(&str, String)> = query
+            .iter()
+            .filter(|(k, _)| k.as_str() != "page")
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        pairs.sort();
+        pairs.push(("page", n.to_string()));
+        let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        format!("{base}{path}?{qs}")
+    };
+    Ok(json!({
+        "count": count,
+        "next": (page.page < last_page).then(|| link(page.page + 1)),
+        "previous": (page.page > 1).then(|| link(page.page - 1)),
+        "results": results,
+    }))
+}
+
+/// `ORDER BY` from `ordering=a,-b`, limited to `allowed` (API name → SQL column); unknown fields are ignored.
+/// The final `id DESC` tie-breaker keeps pages stable.
+pub fn order_by(
+    query: &HashMap<String, String>,
+    allowed: &[(&str, &str)],
+    default: &str,
+) -> String {
+    let requested = query.get("ordering").map(String::as_str).unwrap_or("");
+    let mut keys: Vec<String> = requested
+        .split(',')
+        .filter_map(|raw| {
+            let raw = raw.trim();
+            let (desc, name) = match raw.strip_prefix('-') {
+                Some(n) => (true, n),
+                None => (false, raw),
+            };
+            allowed
+                .iter()
+                .find(|(api, _)| *api == name)
+                .map(|(_, col)| format!("{col} {}", if desc { "DESC" } else { "ASC" }))
+        })
+        .collect();
+    if keys.is_empty() && !default.is_empty() {
+        keys.push(default.to_owned());
+    }
+    keys.push("id DESC".to_owned());
+    keys.join(", ")
+}
+
+/// A `search` clause: every term (split on spaces and commas) must match at least one column, case-insensitively.
+/// Returns the SQL condition and its parameters; `None` when `search` is empty.
+pub fn search_clause(
+    query: &HashMap<String, String>,
+    columns: &[&str],
+) -> Option<(String, Vec<String>)> {
+    let terms: Vec<&str> = query
+        .get("search")?
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .take(10)
+        .collect();
+    if terms.is_empty() || columns.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut params = Vec::new();
+    for term in terms {
+        let escaped = term
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let any: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{c} LIKE ? ESCAPE '\\'"))
+            .collect();
+        for _ in columns {
+            params.push(format!("%{escaped}%"));
+        }
+        parts.push(format!("({})", any.join(" OR ")));
+    }
+    Some((parts.join(" AND "), params))
+}
+
+/// A boolean query parameter: `true/false/1/0`, any case.
+pub fn bool_param(query: &HashMap<String, String>, name: &str) -> AppResult<Option<bool>> {
+    match query.get(name).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) if v == "true" || v == "1" => Ok(Some(true)),
+        Some(v) if v == "false" || v == "0" => Ok(Some(false)),
+        Some(_) => Err(AppError::field(name, msg::invalid_boolean())),
+    }
+}
+
+/// An enum query parameter that must be one of `choices`.
+pub fn choice_param(
+    query: &HashMap<String, String>,
+    name: &str,
+    choices: &[&str],
+) -> AppResult<Option<String>> {
+    match query.get(name).map(|v| v.trim()) {
+        None | Some("") => Ok(None),
+        Some(v) if choices.contains(&v) => Ok(Some(v.to_owned())),
+        Some(v) => Err(AppError::field(name, msg::invalid_choice(v))),
+    }
+}
+
+/// An id query parameter.
+pub fn id_param(query: &HashMap<String, String>, name: &str) -> AppResult<Option<i64>> {
+    match query.get(name).map(|v| v.trim()) {
+        None | Some("") => Ok(None),
+        Some(v) => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| AppError::field(name, msg::invalid_integer())),
+    }
+}
+
+/// Message for an id in a body that names no visible object ("Vehicle not found.").
+pub fn not_found_reference(en_name: &str, fr_name: &str) -> Tr {
+    Tr::new(
+        format!("{en_name} not found."),
+        format!("{fr_name} introuvable."),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn page_parameters() {
+        assert_eq!(
+            PageRequest::from_query(&q(&[])).unwrap(),
+            PageRequest {
+                page: 1,
+                page_size: 20
+            }
+        );
+        assert_eq!(
+            PageRequest::from_query(&q(&[("page_size", "500")]))
+                .unwrap()
+                .page_size,
+            100
+        );
+        assert!(PageRequest::from_query(&q(&[("page", "0")])).is_err());
+        assert!(PageRequest::from_query(&q(&[("page", "x")])).is_err());
+        assert!(PageRequest::from_query(&q(&[("page_size", "-3")])).is_err());
+    }
+
+    #[test]
+    fn envelope_links_and_bounds() {
+        let query = q(&[("page", "2"), ("page_size", "10"), ("search", "a b")]);
+        let page = PageRequest::from_query(&query).unwrap();
+        let v = envelope(25, vec![], page, "http://h", "/api/x/", &query).unwrap();
+        assert_eq!(v["next"], "http://h/api/x/?page_size=10&search=a+b&page=3");
+        assert_eq!(
+            v["previous"],
+            "http://h/api/x/?page_size=10&search=a+b&page=1"
+        );
+        let past = PageRequest {
+            page: 4,
+            page_size: 10,
+        };
+        assert_eq!(
+            envelope(25, vec![], past, "", "/", &query)
+                .unwrap_err()
+                .code,
+            "invalid_page"
+        );
+        let empty = PageRequest {
+            page: 1,
+            page_size: 10,
+        };
+        assert_eq!(
+            envelope(0, vec![], empty, "", "/", &query).unwrap()["next"],
+            Value::Null
+        );
+    }
+
+    #[test]
+    fn ordering_is_allow_listed() {
+        let allowed = [("year", "year"), ("make", "make")];
+        assert_eq!(
+            order_by(
+                &q(&[("ordering", "-year,make,bogus")]),
+                &allowed,
+                "created_at DESC"
+            ),
+            "year DESC, make ASC, id DESC"
+        );
+        assert_eq!(
+            order_by(&q(&[("ordering", "password")]), &allowed, "created_at DESC"),
+            "created_at DESC, id DESC"
+        );
+    }
+
+    #[test]
+    fn search_terms_are_anded_and_escaped() {
+        let (sql, params) =
+            search_clause(&q(&[("search", "50%, clio")]), &["make", "model"]).unwrap();
+        assert_eq!(
+            sql,
+            "(make LIKE ? ESCAPE '\\' OR model LIKE ? ESCAPE '\\') AND (make LIKE ? ESCAPE '\\' OR model LIKE ? ESCAPE '\\')"
+        );
+        assert_eq!(params[0], "%50\\%%");
+        assert!(search_clause(&q(&[("search", " ")]), &["make"]).is_none());
+    }
+
+    #[test]
+    fn booleans() {
+        assert_eq!(bool_param(&q(&[("x", "TRUE")]), "x").unwrap(), Some(true));
+        assert_eq!(bool_param(&q(&[("x", "0")]), "x").unwrap(), Some(false));
+        assert!(bool_param(&q(&[("x", "yes")]), "x").is_err());
+    }
+}

@@ -1,0 +1,41 @@
+//! AutoTrack: a self-hosted backend for car owners, garages and small fleets. One binary, SQLite inside.
+//!
+//! The spine is `main → cli → app`. Platform modules are singular nouns; domain modules are the API's nouns.
+
+// ---- platform ----
+/// Application state, router and `serve`.
+pub mod app;
+/// Tokens, password hashing, codes, the `AuthUser` extractor.
+pub mod auth;
+/// The command line.
+pub mod cli;
+/// Time as a dependency.
+pub mod clock;
+/// Operator settings (flags, env, `.env`).
+pub mod config;
+/// SQLite access: one writer, read-only readers, migrations.
+pub mod db;
+/// OpenAPI document and offline Swagger UI.
+pub mod docs;
+/// The one error type and its problem+json body.
+pub mod error;
+/// Health endpoints and the health probe job.
+pub mod health;
+/// HTTP plumbing: context, extractors, validation, lists, throttles.
+pub mod http;
+/// English and French texts.
+pub mod i18n;
+/// Mail templates, SMTP and the outbox.
+pub mod mail;
+/// The job table and scheduler.
+pub mod scheduler;
+/// Logging setup.
+pub mod telemetry;
+
+// ---- domains ----
+/// In-app notifications.
+pub mod notifications;
+/// Per-user settings.
+pub mod user_settings;
+/// Accounts and authentication.
+pub mod users;

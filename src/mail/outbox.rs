@@ -1,0 +1,250 @@
+//! The outbox (`mail_outbox`): every mail is a row written in the transaction of the change that causes it; the
+//! `deliver_mail` job sends due rows with retries and backoff (mail.md §1, jobs.md).
+
+use chrono::{DateTime, Datelike, Utc};
+use rusqlite::{Connection, params};
+use serde_json::Value;
+
+use crate::app::AppState;
+use crate::db::ts;
+use crate::i18n::Lang;
+use crate::scheduler::{JobCtx, JobOutcome};
+
+/// Context members holding a secret: removed once a row reaches a final status.
+const SECRET_KEYS: &[&str] = &["otp_code", "reset_url"];
+
+/// Waits before the next attempt after the 1st, 2nd, … failure; after the last one the row is `failed`.
+const BACKOFF_MINUTES: &[i64] = &[1, 5, 30, 120, 360, 720];
+
+/// Rows taken per run.
+const BATCH: i64 = 100;
+
+pub struct NewMail<'a> {
+    pub user_id: Option<i64>,
+    pub to: &'a str,
+    pub template: &'a str,
+    pub lang: Lang,
+    pub context: Value,
+    /// For mails carrying a secret: not sent after this.
+    pub expires_at: Option<String>,
+    pub dedupe_key: Option<String>,
+}
+
+/// Queues a mail inside the caller's transaction; a repeated `dedupe_key` is a no-op (returns false).
+pub fn enqueue(conn: &Connection, mail: &NewMail, now: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "INSERT INTO mail_outbox (dedupe_key, user_id, to_email, template, language, context, next_attempt_at, \
+         expires_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?7) ON CONFLICT DO NOTHING",
+        params![
+            mail.dedupe_key,
+            mail.user_id,
+            mail.to,
+            mail.template,
+            mail.lang.code(),
+            mail.context.to_string(),
+            now,
+            mail.expires_at
+        ],
+    )?;
+    if n == 1 {
+        tracing::info!(template = mail.template, to = mail.to, "mail queued");
+    }
+    Ok(n == 1)
+}
+
+pub fn pending_count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT count(*) FROM mail_outbox WHERE status IN ('pending', 'sending')",
+        [],
+        |r| r.get(0),
+    )
+}
+
+struct Due {
+    id: i64,
+    to: String,
+    template: String,
+    language: String,
+    context: String,
+    attempts: i64,
+}
+
+fn strip_secrets_sql() -> String {
+    let paths: Vec<String> = SECRET_KEYS.iter().map(|k| format!("'$.{k}'")).collect();
+    format!("json_remove(context, {})", paths.join(", "))
+}
+
+/// Expires stale secrets, recovers rows stuck in `sending`, and claims due rows (marking them `sending`).
+fn claim(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<Due>> {
+    let now_s = ts(now);
+    conn.execute(
+        &format!(
+            "UPDATE mail_outbox SET status = 'expired', context = {}, updated_at = ?1 \
+             WHERE status IN ('pending', 'sending') AND expires_at IS NOT NULL AND expires_at <= ?1",
+            strip_secrets_sql()
+        ),
+        [&now_s],
+    )?;
+    conn.execute(
+        "UPDATE mail_outbox SET status = 'pending', updated_at = ?1 WHERE status = 'sending' AND updated_at < ?2",
+        params![now_s, ts(now - chrono::Duration::minutes(10))],
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT id, to_email, template, language, context, attempts FROM mail_outbox \
+         WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
+    )?;
+    let rows: Vec<Due> = stmt
+        .query_map(params![now_s, BATCH], |r| {
+            Ok(Due {
+                id: r.get(0)?,
+                to: r.get(1)?,
+                template: r.get(2)?,
+                language: r.get(3)?,
+                context: r.get(4)?,
+                attempts: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for row in &rows {
+        conn.execute(
+            "UPDATE mail_outbox SET status = 'sending', updated_at = ?2 WHERE id = ?1",
+            params![row.id, now_s],
+        )?;
+    }
+    Ok(rows)
+}
+
+fn mark_sent(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!(
+            "UPDATE mail_outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = NULL, \
+             context = {}, updated_at = ?2 WHERE id = ?1",
+            strip_secrets_sql()
+        ),
+        params![id, now],
+    )?;
+    Ok(())
+}
+
+/// Records a failure: back to `pending` with backoff, or `failed` after the last attempt (or when `permanent`).
+fn mark_failed(
+    conn: &Connection,
+    id: i64,
+    attempts: i64,
+    error: &str,
+    permanent: bool,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    let attempts = attempts + 1;
+    let error: String = error.chars().take(500).collect();
+    match BACKOFF_MINUTES.get((attempts - 1) as usize).filter(|_| !permanent) {
+        Some(minutes) => conn.execute(
+            "UPDATE mail_outbox SET status = 'pending', attempts = ?2, next_attempt_at = ?3, last_error = ?4, \
+             updated_at = ?5 WHERE id = ?1",
+            params![id, attempts, ts(now + chrono::Duration::minutes(*minutes)), error, ts(now)],
+        )?,
+        None => conn.execute(
+            &format!(
+                "UPDATE mail_outbox SET status = 'failed', attempts = ?2, last_error = ?3, context = {}, \
+                 updated_at = ?4 WHERE id = ?1",
+                strip_secrets_sql()
+            ),
+            params![id, attempts, error, ts(now)],
+        )?,
+    };
+    Ok(())
+}
+
+fn release(conn: &Connection, ids: &[i64], now: &str) -> rusqlite::Result<()> {
+    for id in ids {
+        conn.execute(
+            "UPDATE mail_outbox SET status = 'pending', updated_at = ?2 WHERE id = ?1 AND status = 'sending'",
+            params![id, now],
+        )?;
+    }
+    Ok(())
+}
+
+/// The `deliver_mail` job.
+pub async fn deliver_pending(state: &AppState, ctx: &JobCtx) -> anyhow::Result<JobOutcome> {
+    let Some(mailer) = state.mailer.clone() else {
+        let waiting = state.db.read(|c| Ok(pending_count(c)?)).await?;
+        return Ok(JobOutcome::new(
+            0,
+            format!("SMTP not configured; {waiting} mail(s) waiting in the outbox"),
+        ));
+    };
+    let now = state.clock.now();
+    let due = state.db.write(move |tx| Ok(claim(tx, now)?)).await?;
+    let (mut sent, mut failed) = (0, 0);
+    let mut ids: Vec<i64> = due.iter().map(|d| d.id).collect();
+    for row in due {
+        if ctx.stopping() {
+            break;
+        }
+        ids.retain(|id| *id != row.id);
+        let lang = Lang::from_setting(&row.language);
+        let context: Value = serde_json::from_str(&row.context).unwrap_or(Value::Null);
+        let rendered =
+            state
+                .templates
+                .render(&row.template, lang, &context, state.clock.now().year());
+        let result = match &rendered {
+            Ok(mail) => mailer
+                .send(&row.to, mail)
+                .await
+                .map(|_| ())
+                .map_err(|e| (format!("{e:#}"), false)),
+            Err(e) => Err((format!("{e:#}"), true)),
+        };
+        let now = state.clock.now();
+        match result {
+            Ok(()) => {
+                sent += 1;
+                tracing::info!(template = %row.template, outbox_id = row.id, "mail sent");
+                let now_s = ts(now);
+                state
+                    .db
+                    .write(move |tx| Ok(mark_sent(tx, row.id, &now_s)?))
+                    .await?;
+            }
+            Err((error, permanent)) => {
+                failed += 1;
+                tracing::warn!(template = %row.template, outbox_id = row.id, attempt = row.attempts + 1, %error, "mail not sent");
+                state
+                    .db
+                    .write(move |tx| {
+                        Ok(mark_failed(
+                            tx,
+                            row.id,
+                            row.attempts,
+                            &error,
+                            permanent,
+                            now,
+                        )?)
+                    })
+                    .await?;
+            }
+        }
+    }
+    if !ids.is_empty() {
+        // Stopping: hand the untouched rows back at once rather than after the 10-minute recovery.
+        let now_s = ts(state.clock.now());
+        state
+            .db
+            .write(move |tx| Ok(release(tx, &ids, &now_s)?))
+            .await?;
+    }
+    Ok(JobOutcome::new(
+        sent,
+        format!("{sent} sent, {failed} failed"),
+    ))
+}
+
+/// `prune_logs` part: sent and expired rows older than 30 days.
+pub fn prune(conn: &Connection, month_ago: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM mail_outbox WHERE status IN ('sent', 'expired') AND updated_at < ?1",
+        [month_ago],
+    )
+}

@@ -1,0 +1,249 @@
+//! Thin handlers for the account endpoints: extract, call the service, answer.
+
+use axum::Json;
+use axum::extract::{OriginalUri, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::model::*;
+use super::{passwords, service};
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::error::AppResult;
+use crate::http::context::ReqLang;
+use crate::http::extract::{ClientIp, JsonBody, PathId, QueryMap, UserAgent};
+
+fn client(ip: ClientIp, ua: UserAgent) -> service::Client {
+    service::Client {
+        ip: ip.0.to_string(),
+        user_agent: ua.0,
+    }
+}
+
+/// Create the account; mails a welcome and a verification code.
+#[utoipa::path(post, path = "/api/users/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, description = "Registered: `{user, otp_required, email, detail}` or, with OTP policy off, `{user, otp_required, tokens}`"),
+        (status = 400, description = "validation_error"), (status = 429, description = "throttled")))]
+pub async fn register(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    ua: UserAgent,
+    ReqLang(lang): ReqLang,
+    JsonBody(body): JsonBody,
+) -> AppResult<Response> {
+    let out = service::register(&state, body, client(ip, ua), lang).await?;
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+/// Check the password; mails a code (second factor) or returns tokens.
+#[utoipa::path(post, path = "/api/users/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, description = "`{otp_required: true, email, detail}` or `{otp_required: false, user, tokens}`"),
+        (status = 401, description = "invalid_credentials"), (status = 429, description = "throttled or otp_locked")))]
+pub async fn login(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    ua: UserAgent,
+    ReqLang(lang): ReqLang,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        service::login(&state, body, client(ip, ua), lang).await?,
+    ))
+}
+
+/// Redeem a code: user, tokens and a new session.
+#[utoipa::path(post, path = "/api/users/verify-otp", tag = "auth", request_body = VerifyOtpRequest,
+    responses((status = 200, description = "`{message, verified, user, tokens}`"), (status = 400, description = "otp_invalid or validation_error"),
+        (status = 429, description = "otp_locked or throttled")))]
+pub async fn verify_otp(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    ua: UserAgent,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        service::verify_otp(&state, body, client(ip, ua)).await?,
+    ))
+}
+
+/// New code for a pending challenge (same answer whatever the email).
+#[utoipa::path(post, path = "/api/users/resend-otp", tag = "auth", request_body = EmailRequest,
+    responses((status = 200, description = "`{message}`"), (status = 429, description = "throttled")))]
+pub async fn resend_otp(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    ua: UserAgent,
+    ReqLang(lang): ReqLang,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        service::resend_otp(&state, body, client(ip, ua), lang).await?,
+    ))
+}
+
+/// Rotate the refresh token.
+#[utoipa::path(post, path = "/api/users/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, description = "`{access, refresh}`", body = Tokens),
+        (status = 401, description = "token_invalid, token_expired, token_revoked, token_reused or account_disabled")))]
+pub async fn refresh(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(service::refresh(&state, body).await?))
+}
+
+/// Revoke the current session (and another one given by its refresh token).
+#[utoipa::path(post, path = "/api/users/logout", tag = "auth", request_body = LogoutRequest, security(("bearer" = [])),
+    responses((status = 200, description = "`{message}`"), (status = 401, description = "not authenticated")))]
+pub async fn logout(
+    State(state): State<AppState>,
+    user: AuthUser,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(service::logout(&state, &user, body).await?))
+}
+
+/// The caller's profile.
+#[utoipa::path(get, path = "/api/users/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 401, description = "not authenticated")))]
+pub async fn get_me(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(service::me(&state, &user).await?))
+}
+
+/// Full update of the profile (email, first_name, last_name required).
+#[utoipa::path(put, path = "/api/users/me", tag = "auth", request_body = ProfileRequest, security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 400, description = "validation_error")))]
+pub async fn put_me(
+    State(state): State<AppState>,
+    user: AuthUser,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(service::update_me(&state, &user, body, true).await?))
+}
+
+/// Partial update of the profile; a new email waits for its code.
+#[utoipa::path(patch, path = "/api/users/me", tag = "auth", request_body = ProfileRequest, security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 400, description = "validation_error")))]
+pub async fn patch_me(
+    State(state): State<AppState>,
+    user: AuthUser,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(service::update_me(&state, &user, body, false).await?))
+}
+
+/// Confirm a new email address with its code.
+#[utoipa::path(post, path = "/api/users/confirm-email-change", tag = "auth", request_body = OtpCodeRequest, security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 400, description = "otp_invalid or validation_error"), (status = 429, description = "otp_locked")))]
+pub async fn confirm_email_change(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ip: ClientIp,
+    ua: UserAgent,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        service::confirm_email_change(&state, &user, body, client(ip, ua)).await?,
+    ))
+}
+
+/// Change the password; every session is revoked and a new one opened for the caller.
+#[utoipa::path(post, path = "/api/users/change-password", tag = "auth", request_body = ChangePasswordRequest, security(("bearer" = [])),
+    responses((status = 200, description = "`{message, tokens}`"), (status = 400, description = "validation_error")))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ip: ClientIp,
+    ua: UserAgent,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        passwords::change_password(&state, &user, body, client(ip, ua)).await?,
+    ))
+}
+
+/// Mail a reset link (same answer for every email).
+#[utoipa::path(post, path = "/api/users/forgot-password", tag = "auth", request_body = EmailRequest,
+    responses((status = 200, description = "`{message}`"), (status = 429, description = "throttled")))]
+pub async fn forgot_password(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    ua: UserAgent,
+    ReqLang(lang): ReqLang,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        passwords::forgot_password(&state, body, client(ip, ua), lang).await?,
+    ))
+}
+
+/// Tell whether a reset token is usable.
+#[utoipa::path(post, path = "/api/users/validate-reset-token", tag = "auth", request_body = TokenRequest,
+    responses((status = 200, description = "`{valid, message}`"), (status = 429, description = "throttled")))]
+pub async fn validate_reset_token(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    ua: UserAgent,
+    ReqLang(lang): ReqLang,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        passwords::validate_reset_token(&state, body, client(ip, ua), lang).await?,
+    ))
+}
+
+/// Set a new password with a reset token.
+#[utoipa::path(post, path = "/api/users/reset-password", tag = "auth", request_body = ResetPasswordRequest,
+    responses((status = 200, description = "`{message}`"), (status = 400, description = "invalid_reset_token or validation_error")))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    ua: UserAgent,
+    ReqLang(lang): ReqLang,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        passwords::reset_password(&state, body, client(ip, ua), lang).await?,
+    ))
+}
+
+/// The caller's active sessions, newest first (paginated).
+#[utoipa::path(get, path = "/api/users/sessions", tag = "auth", security(("bearer" = [])),
+    params(("page" = Option<i64>, Query, description = "1-based page"), ("page_size" = Option<i64>, Query, description = "≤ 100")),
+    responses((status = 200, description = "`{count, next, previous, results: [Session]}`"), (status = 404, description = "invalid_page")))]
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    user: AuthUser,
+    QueryMap(query): QueryMap,
+    OriginalUri(uri): OriginalUri,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        service::list_sessions(&state, &user, query, uri.path().to_owned()).await?,
+    ))
+}
+
+/// Revoke every active session except the current one.
+#[utoipa::path(delete, path = "/api/users/sessions", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "`{revoked}`")))]
+pub async fn revoke_other_sessions(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(service::revoke_other_sessions(&state, &user).await?))
+}
+
+/// Revoke one of the caller's sessions.
+#[utoipa::path(delete, path = "/api/users/sessions/{id}", tag = "auth", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "session id")),
+    responses((status = 204, description = "revoked"), (status = 404, description = "not_found")))]
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathId(id): PathId,
+) -> AppResult<StatusCode> {
+    service::revoke_session(&state, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
