@@ -233,10 +233,10 @@ impl Problem {
         for (k, v) in &self.extensions {
             body.insert(k.clone(), v.clone());
         }
-        if self.status.is_server_error() {
-            if let Some(id) = request_id {
-                body.insert("request_id".into(), json!(id));
-            }
+        if self.status.is_server_error()
+            && let Some(id) = request_id
+        {
+            body.insert("request_id".into(), json!(id));
         }
         Value::Object(body)
     }
@@ -265,14 +265,14 @@ fn single_message(errors: &FieldErrors) -> Option<&Tr> {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let Some(cause) = &self.source {
-            if self.status.is_server_error() {
-                tracing::error!(
-                    code = self.code,
-                    error = format!("{cause:#}"),
-                    "request failed"
-                );
-            }
+        if let Some(cause) = &self.source
+            && self.status.is_server_error()
+        {
+            tracing::error!(
+                code = self.code,
+                error = format!("{cause:#}"),
+                "request failed"
+            );
         }
         let problem = self.problem();
         let mut res = problem.to_response(Lang::En, None);
@@ -446,9 +446,9 @@ fn texts(code: &str) -> (Tr, Tr) {
 pub fn human_size(bytes: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
-    } else if bytes >= KIB && bytes % KIB == 0 {
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
         format!("{} KiB", bytes / KIB)
     } else {
         format!("{bytes} bytes")

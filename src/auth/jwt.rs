@@ -58,6 +58,7 @@ impl JwtKeys {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub fn encode(
         &self,
         kind: TokenType,

@@ -72,12 +72,23 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
     /// Ask a running server's /api/health/ and exit 0 when it is healthy (or degraded).
     Healthcheck {
         /// Base URL of the server.
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         url: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print a documented example `.env` with every setting and its default.
+    Example,
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -205,6 +216,10 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Healthcheck { url } => user::healthcheck(&url).await,
+        Command::Config { action: ConfigAction::Example } => {
+            print!("{}", example_env());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -213,4 +228,23 @@ fn offline_state(settings: &Settings) -> anyhow::Result<AppState> {
     let config = Config::load(settings)?;
     let listen = config.listen;
     AppState::build(config, listen)
+}
+
+/// Every `AUTOTRACK_*` setting with its help text and default, as a commented `.env` (built from the clap
+/// definitions, so it cannot drift from `--help`).
+pub fn example_env() -> String {
+    use clap::CommandFactory;
+    #[derive(Parser)]
+    struct Only {
+        #[command(flatten)]
+        settings: Settings,
+    }
+    let mut out = String::from("# AutoTrack settings. Uncomment and change what you need; real environment variables win.\n");
+    for arg in Only::command().get_arguments() {
+        let Some(env) = arg.get_env().and_then(|e| e.to_str()) else { continue };
+        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        let default: Vec<String> = arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+        out.push_str(&format!("\n# {help}\n#{env}={}\n", default.join(",")));
+    }
+    out
 }

@@ -77,12 +77,11 @@ async fn check_smtp(state: &AppState) -> Value {
 }
 
 async fn cached_smtp(state: &AppState) -> Value {
-    if let Ok(guard) = state.health_cache.smtp.lock() {
-        if let Some((at, v)) = guard.as_ref() {
-            if at.elapsed() < EXTERNAL_CACHE {
-                return v.clone();
-            }
-        }
+    if let Ok(guard) = state.health_cache.smtp.lock()
+        && let Some((at, v)) = guard.as_ref()
+        && at.elapsed() < EXTERNAL_CACHE
+    {
+        return v.clone();
     }
     let fresh = check_smtp(state).await;
     if let Ok(mut guard) = state.health_cache.smtp.lock() {

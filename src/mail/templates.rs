@@ -103,9 +103,8 @@ impl Templates {
                 .env
                 .get_template(&name)
                 .with_context(|| format!("unknown mail template {name}"))?;
-            Ok(tpl
-                .render(&ctx)
-                .with_context(|| format!("while rendering {name}"))?)
+            tpl.render(&ctx)
+                .with_context(|| format!("while rendering {name}"))
         };
         let subject = part("subject.txt")?
             .lines()

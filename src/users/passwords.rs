@@ -62,17 +62,16 @@ pub async fn change_password(
             &current.email,
         );
     }
-    if let Some(old) = &old {
-        if !state
+    if let Some(old) = &old
+        && !state
             .hasher
             .verify(old.clone(), Some(current.password_hash.clone()))
             .await?
-        {
-            input.error(
-                "old_password",
-                Tr::new("Invalid old password.", "Ancien mot de passe incorrect."),
-            );
-        }
+    {
+        input.error(
+            "old_password",
+            Tr::new("Invalid old password.", "Ancien mot de passe incorrect."),
+        );
     }
     input.finish()?;
     let new = new.ok_or_else(|| AppError::internal(anyhow::anyhow!("validated field missing")))?;

@@ -193,16 +193,16 @@ pub fn check_password(
             ),
         );
     }
-    if let Some(confirm) = confirm {
-        if confirm != password {
-            input.error(
-                field,
-                Tr::new(
-                    "Passwords don't match.",
-                    "Les mots de passe ne correspondent pas.",
-                ),
-            );
-        }
+    if let Some(confirm) = confirm
+        && confirm != password
+    {
+        input.error(
+            field,
+            Tr::new(
+                "Passwords don't match.",
+                "Les mots de passe ne correspondent pas.",
+            ),
+        );
     }
 }
 
@@ -726,10 +726,10 @@ pub async fn logout(
         .db
         .write(move |tx| {
             repo::revoke_session(tx, sid, "logout", &ts(now))?;
-            if let Some(other) = other {
-                if repo::find_session(tx, other)?.is_some_and(|s| s.user_id == uid) {
-                    repo::revoke_session(tx, other, "logout", &ts(now))?;
-                }
+            if let Some(other) = other
+                && repo::find_session(tx, other)?.is_some_and(|s| s.user_id == uid)
+            {
+                repo::revoke_session(tx, other, "logout", &ts(now))?;
             }
             Ok(())
         })

@@ -1,0 +1,14 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Black-box tests: the real app over HTTP, a real SQLite file, a real SMTP server.
+
+#[path = "../common/smtp.rs"]
+mod smtp;
+
+mod helpers;
+
+mod auth;
+mod conventions;
+mod health;
+mod mail;
+mod passwords;
+mod sessions;

@@ -1,0 +1,367 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The binary as a process: commands, exit codes, output, and a graceful stop with a request in flight.
+
+#[path = "common/smtp.rs"]
+mod smtp;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_autotrack");
+
+fn autotrack(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(dir)
+        .args(args)
+        .env("AUTOTRACK_LOG_FORMAT", "json")
+        .env("AUTOTRACK_DATA_DIR", dir.join("data"));
+    c
+}
+
+fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = autotrack(dir, args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).expect("write stdin");
+        }
+    }
+    child.wait_with_output().expect("wait")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A running `serve` process on a free port, stopped with SIGTERM.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(dir: &Path, extra: &[&str]) -> Server {
+        let port = smtp::free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let mut args = vec!["serve", "--listen", &listen];
+        args.extend_from_slice(extra);
+        let child = autotrack(dir, &args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn serve");
+        let s = Server { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "serve did not start listening");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        s
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "serve did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One raw HTTP/1.1 exchange.
+fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("write");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read");
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (
+        status,
+        out.split("\r\n\r\n").nth(1).unwrap_or("").to_owned(),
+    )
+}
+
+#[test]
+fn migrate_reports_what_it_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = run(dir.path(), &["migrate"], None);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("applied V1__accounts_and_platform"),
+        "{}",
+        stdout(&first)
+    );
+    let second = run(dir.path(), &["migrate"], None);
+    assert!(stdout(&second).contains("is up to date"));
+    assert!(dir.path().join("data/autotrack.db").exists());
+}
+
+#[test]
+fn zero_config_serve_creates_its_data_dir_and_secret_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = smtp::free_port();
+    let mut child = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["serve"])
+        .env("AUTOTRACK_LISTEN", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (status, body) = http(port, "GET", "/api/health/", "");
+    assert_eq!(status, 200, "{body}");
+    let key = dir.path().join("data/jwt.key");
+    assert!(key.exists() && dir.path().join("data/autotrack.db").exists());
+    assert_eq!(
+        std::fs::read_to_string(&key).unwrap().trim().len(),
+        64,
+        "32 random bytes, hex"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let mut server = Server {
+        child: std::mem::replace(&mut child, Command::new("true").spawn().unwrap()),
+        port,
+    };
+    assert!(server.terminate().success());
+    let _ = child.wait();
+}
+
+#[test]
+fn create_user_then_sign_in_and_healthcheck() {
+    let dir = tempfile::tempdir().unwrap();
+    let weak = run(
+        dir.path(),
+        &[
+            "create-user",
+            "--email",
+            "boss@example.com",
+            "--password-stdin",
+        ],
+        Some("1234\n"),
+    );
+    assert!(!weak.status.success());
+    assert!(
+        stderr(&weak).contains("This password is too short"),
+        "{}",
+        stderr(&weak)
+    );
+    let made = run(
+        dir.path(),
+        &[
+            "create-user",
+            "--email",
+            "Boss@Example.com",
+            "--admin",
+            "--first-name",
+            "Ada",
+            "--password-stdin",
+        ],
+        Some("Admin-Password-1\n"),
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(stdout(&made).contains("created admin boss@example.com"));
+    let pw_file = dir.path().join("pw.txt");
+    std::fs::write(&pw_file, "Second-Password-2\n").unwrap();
+    let again = run(
+        dir.path(),
+        &[
+            "create-user",
+            "--email",
+            "boss@example.com",
+            "--password-file",
+            pw_file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        stdout(&again).contains("updated boss@example.com"),
+        "{}",
+        stdout(&again)
+    );
+
+    let mut server = Server::start(dir.path(), &["--otp-policy", "off"]);
+    let (status, body) = http(
+        server.port,
+        "POST",
+        "/api/auth/login",
+        r#"{"email":"boss@example.com","password":"Second-Password-2"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (
+            v["user"]["is_staff"].as_bool(),
+            v["user"]["email_verified"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+
+    let check = run(dir.path(), &["healthcheck", "--url", &server.url()], None);
+    assert!(check.status.success(), "{}", stdout(&check));
+    assert!(stdout(&check).contains("\"healthy\""));
+    assert!(server.terminate().success());
+    let down = run(dir.path(), &["healthcheck", "--url", &server.url()], None);
+    assert!(!down.status.success());
+}
+
+#[test]
+fn sigterm_finishes_the_request_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), &[]);
+    // Send the headers and half the body, then ask the server to stop, then finish the request.
+    let body = r#"{"email": "late@example.com", "password": "whatever-1"}"#;
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let head = format!(
+        "POST /api/users/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(&body.as_bytes()[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    s.write_all(&body.as_bytes()[10..]).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 401"), "{out}");
+    assert!(out.contains("invalid_credentials"));
+    assert!(server.terminate().success());
+}
+
+#[test]
+fn run_jobs_prints_a_line_per_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = run(dir.path(), &["run-jobs"], None);
+    assert!(all.status.success(), "{}", stderr(&all));
+    let lines: Vec<serde_json::Value> = stdout(&all)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["status"] == "succeeded" && l["duration_ms"].is_number())
+    );
+    assert!(stderr(&all).contains("4 jobs: 4 ok, 0 failed"));
+    let one = run(dir.path(), &["run-jobs", "--job", "cleanup_auth"], None);
+    assert_eq!(stdout(&one).lines().count(), 1);
+    let unknown = run(dir.path(), &["run-jobs", "--job", "nope"], None);
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("unknown job"));
+}
+
+#[test]
+fn send_test_email_reaches_the_smtp_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = smtp::SmtpServer::start();
+    let port = smtp.port.to_string();
+    let out = run(
+        dir.path(),
+        &[
+            "send-test-email",
+            "--to",
+            "ops@example.com",
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            &port,
+            "--smtp-security",
+            "none",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("server answered: 250"),
+        "{}",
+        stdout(&out)
+    );
+    let got = smtp.messages_to("ops@example.com");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].subject, "AutoTrack test message");
+    assert_eq!(got[0].from, "noreply@localhost");
+    let none = run(
+        dir.path(),
+        &["send-test-email", "--to", "ops@example.com"],
+        None,
+    );
+    assert!(!none.status.success());
+    assert!(stderr(&none).contains("SMTP is not configured"));
+}
+
+#[test]
+fn openapi_prints_the_document_and_bad_settings_fail_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["openapi"], None);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(doc["paths"]["/api/auth/login"]["post"].is_object());
+    let bad = run(dir.path(), &["migrate", "--jwt-secret", "short"], None);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("at least 32 bytes"));
+    let both = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["migrate"])
+        .env("AUTOTRACK_JWT_SECRET", "x".repeat(40))
+        .env("AUTOTRACK_JWT_SECRET_FILE", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&both.stderr).contains("both set"));
+}
