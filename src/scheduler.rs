@@ -300,19 +300,24 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mail_kick = state.mail_kick.clone();
     let mut first = true;
+    // A kick that arrives while deliver_mail runs is kept for the next tick, so queued mail never waits a period.
+    let mut mail_wanted = false;
     loop {
-        let kicked = tokio::select! {
-            _ = tick.tick() => false,
-            _ = mail_kick.notified() => true,
+        tokio::select! {
+            _ = tick.tick() => {},
+            _ = mail_kick.notified() => mail_wanted = true,
             _ = stop.changed() => break,
-        };
+        }
         state.scheduler_ticked();
         running.retain(|_, h| !h.is_finished());
         let now = state.clock.now();
         for (job, cron, next) in schedules.iter_mut() {
-            let due = *next <= now || (kicked && job.name == "deliver_mail");
-            if !due || running.contains_key(job.name) {
+            let kicked = mail_wanted && job.name == "deliver_mail";
+            if !(*next <= now || kicked) || running.contains_key(job.name) {
                 continue;
+            }
+            if kicked {
+                mail_wanted = false;
             }
             let trigger = if first {
                 Trigger::Startup

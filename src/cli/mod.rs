@@ -216,7 +216,9 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Healthcheck { url } => user::healthcheck(&url).await,
-        Command::Config { action: ConfigAction::Example } => {
+        Command::Config {
+            action: ConfigAction::Example,
+        } => {
             print!("{}", example_env());
             Ok(ExitCode::SUCCESS)
         }
@@ -239,11 +241,19 @@ pub fn example_env() -> String {
         #[command(flatten)]
         settings: Settings,
     }
-    let mut out = String::from("# AutoTrack settings. Uncomment and change what you need; real environment variables win.\n");
+    let mut out = String::from(
+        "# AutoTrack settings. Uncomment and change what you need; real environment variables win.\n",
+    );
     for arg in Only::command().get_arguments() {
-        let Some(env) = arg.get_env().and_then(|e| e.to_str()) else { continue };
+        let Some(env) = arg.get_env().and_then(|e| e.to_str()) else {
+            continue;
+        };
         let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-        let default: Vec<String> = arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+        let default: Vec<String> = arg
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
         out.push_str(&format!("\n# {help}\n#{env}={}\n", default.join(",")));
     }
     out

@@ -163,3 +163,40 @@ async fn throttles_can_be_turned_off() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_answers_preflights_for_listed_origins_only() {
+    let app = TestApp::spawn_with(
+        &["--cors-origins", "http://app.test,http://other.test"],
+        false,
+    )
+    .await;
+    let preflight = |origin: &str| {
+        app.client
+            .request(Method::OPTIONS, format!("{}/api/users/login/", app.base))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type,authorization",
+            )
+    };
+    let ok = TestApp::read(preflight("http://app.test")).await;
+    assert_eq!(ok.status, 200);
+    assert_eq!(
+        ok.header("access-control-allow-origin").as_deref(),
+        Some("http://app.test")
+    );
+    let other = TestApp::read(preflight("http://evil.test")).await;
+    assert!(other.header("access-control-allow-origin").is_none());
+    let r = TestApp::read(
+        app.client
+            .get(format!("{}/api/health/", app.base))
+            .header("origin", "http://other.test"),
+    )
+    .await;
+    assert_eq!(
+        r.header("access-control-allow-origin").as_deref(),
+        Some("http://other.test")
+    );
+}
