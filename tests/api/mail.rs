@@ -94,7 +94,18 @@ async fn without_smtp_mail_waits_and_nothing_fails() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jobs_run_once_each_and_hold_a_lease() {
-    let app = TestApp::spawn_with(&[], false).await;
+    // The server's own scheduler is turned off (empty schedules) so that only this test takes leases.
+    let no_schedules = [
+        "--job-deliver-mail",
+        "",
+        "--job-cleanup-auth",
+        "",
+        "--job-prune-logs",
+        "",
+        "--job-health-probe",
+        "",
+    ];
+    let app = TestApp::spawn_with(&no_schedules, false).await;
     let reports = autotrack::scheduler::run_once(&app.state, None)
         .await
         .unwrap();
