@@ -108,10 +108,7 @@ pub async fn forgot_password(
     client: Client,
     lang: Lang,
 ) -> AppResult<Value> {
-    let mut input = Input::new(body);
-    let email = input.text("email", 254).map(|e| e.to_lowercase());
-    input.finish()?;
-    let email = email.unwrap_or_default();
+    let email = super::service::email_only(body)?;
     throttle(state, Scope::PasswordReset, &client, &email)?;
     let now = state.clock.now();
     let st = state.clone();

@@ -40,6 +40,19 @@ pub fn email_tag(email: &str) -> String {
     secrets::sha256_hex(&email.trim().to_lowercase())[..16].to_owned()
 }
 
+/// The raw `email` of a body, as the per-account throttle key (checked before validation).
+fn submitted_email(body: &Map<String, Value>) -> &str {
+    body.get("email").and_then(Value::as_str).unwrap_or("")
+}
+
+/// A body whose only field is a required `email`, lower-cased.
+pub fn email_only(body: Map<String, Value>) -> AppResult<String> {
+    let mut input = Input::new(body);
+    let email = input.text("email", 254).map(|e| e.to_lowercase());
+    input.finish()?;
+    Ok(email.unwrap_or_default())
+}
+
 pub fn throttle(state: &AppState, scope: Scope, client: &Client, account: &str) -> AppResult<()> {
     state.throttles.check(
         scope,
@@ -237,12 +250,7 @@ pub async fn register(
     client: Client,
     lang: Lang,
 ) -> AppResult<Value> {
-    let account = body
-        .get("email")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
-    throttle(state, Scope::Register, &client, &account)?;
+    throttle(state, Scope::Register, &client, submitted_email(&body))?;
     let mut input = Input::new(body);
     let email = input.email("email");
     let password = input.secret("password");
@@ -363,12 +371,7 @@ pub async fn login(
     client: Client,
     lang: Lang,
 ) -> AppResult<Value> {
-    let account = body
-        .get("email")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
-    throttle(state, Scope::Login, &client, &account)?;
+    throttle(state, Scope::Login, &client, submitted_email(&body))?;
     let mut input = Input::new(body);
     let email = input.text("email", 254).map(|e| e.to_lowercase());
     let password = input.secret("password");
@@ -602,10 +605,7 @@ pub async fn resend_otp(
     client: Client,
     lang: Lang,
 ) -> AppResult<Value> {
-    let mut input = Input::new(body);
-    let email = input.text("email", 254).map(|e| e.to_lowercase());
-    input.finish()?;
-    let email = email.unwrap_or_default();
+    let email = email_only(body)?;
     throttle(state, Scope::OtpResend, &client, &email)?;
     let now = state.clock.now();
     let st = state.clone();
