@@ -50,6 +50,9 @@ impl AppState {
     pub fn build(config: Config, bound: SocketAddr) -> anyhow::Result<AppState> {
         crate::scheduler::validate(&config)?;
         let db = Db::open(&config.db_path(), config.db_synchronous, config.db_readers)?;
+        let conn = crate::db::open_connection(&config.db_path(), config.db_synchronous, true)?;
+        crate::plans::service::check_default_plan(&conn, &config.default_plan)?;
+        drop(conn);
         let mailer = Mailer::from_config(&config).context("while configuring SMTP")?;
         if mailer.is_none() {
             tracing::warn!(
@@ -105,6 +108,12 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::health::router())
         .merge(crate::docs::router())
         .merge(crate::users::router())
+        .merge(crate::user_settings::router())
+        .merge(crate::notifications::router())
+        .merge(crate::vehicles::router())
+        .merge(crate::catalog::router())
+        .merge(crate::maintenances::router())
+        .merge(crate::plans::router())
         .fallback(crate::http::context::fallback)
         .layer(DefaultBodyLimit::max(crate::http::extract::JSON_BODY_LIMIT));
     if !state.config.cors_origins.is_empty() {

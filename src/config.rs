@@ -113,6 +113,18 @@ pub struct Settings {
     #[arg(long, env = "AUTOTRACK_REFRESH_TOKEN_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=365))]
     pub refresh_token_days: i64,
 
+    /// Plan code of new users and fallback when a subscription ends (must exist and be active).
+    #[arg(long, env = "AUTOTRACK_DEFAULT_PLAN", default_value = "free")]
+    pub default_plan: String,
+
+    /// Days before a scheduled maintenance when its owner is reminded, comma-separated.
+    #[arg(
+        long,
+        env = "AUTOTRACK_MAINTENANCE_REMINDER_DAYS",
+        default_value = "7,1"
+    )]
+    pub maintenance_reminder_days: String,
+
     /// SMTP server host (unset: mail waits in the outbox).
     #[arg(long, env = "AUTOTRACK_SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -235,6 +247,20 @@ pub struct Settings {
     /// Schedule of the prune_logs job.
     #[arg(long, env = "AUTOTRACK_JOB_PRUNE_LOGS", default_value = "0 30 4 * * *")]
     pub job_prune_logs: String,
+    /// Schedule of the maintenance_reminders job.
+    #[arg(
+        long,
+        env = "AUTOTRACK_JOB_MAINTENANCE_REMINDERS",
+        default_value = "0 0 8 * * *"
+    )]
+    pub job_maintenance_reminders: String,
+    /// Schedule of the cleanup_notifications job.
+    #[arg(
+        long,
+        env = "AUTOTRACK_JOB_CLEANUP_NOTIFICATIONS",
+        default_value = "0 0 4 * * Sun"
+    )]
+    pub job_cleanup_notifications: String,
     /// Schedule of the health_probe job.
     #[arg(
         long,
@@ -302,6 +328,8 @@ pub struct RateLimits {
 #[derive(Debug, Clone)]
 pub struct JobSchedules {
     pub deliver_mail: String,
+    pub maintenance_reminders: String,
+    pub cleanup_notifications: String,
     pub cleanup_auth: String,
     pub prune_logs: String,
     pub health_probe: String,
@@ -318,6 +346,8 @@ pub struct Config {
     pub jwt_secret: Vec<u8>,
     pub otp_key: Vec<u8>,
     pub otp_policy: OtpPolicy,
+    pub default_plan: String,
+    pub maintenance_reminder_days: String,
     pub access_token_ttl: chrono::Duration,
     pub refresh_token_ttl: chrono::Duration,
     pub smtp: Option<SmtpConfig>,
@@ -413,6 +443,8 @@ impl Config {
                     })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        crate::maintenances::jobs::parse_offsets(&s.maintenance_reminder_days)
+            .context("AUTOTRACK_MAINTENANCE_REMINDER_DAYS")?;
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -428,6 +460,8 @@ impl Config {
             jwt_secret,
             otp_key,
             otp_policy: s.otp_policy,
+            default_plan: s.default_plan.trim().to_owned(),
+            maintenance_reminder_days: s.maintenance_reminder_days.clone(),
             access_token_ttl: chrono::Duration::minutes(s.access_token_minutes),
             refresh_token_ttl: chrono::Duration::days(s.refresh_token_days),
             smtp,
@@ -447,6 +481,8 @@ impl Config {
             hash_concurrency: s.hash_concurrency.unwrap_or(cores).max(1),
             jobs: JobSchedules {
                 deliver_mail: s.job_deliver_mail.clone(),
+                maintenance_reminders: s.job_maintenance_reminders.clone(),
+                cleanup_notifications: s.job_cleanup_notifications.clone(),
                 cleanup_auth: s.job_cleanup_auth.clone(),
                 prune_logs: s.job_prune_logs.clone(),
                 health_probe: s.job_health_probe.clone(),

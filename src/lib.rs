@@ -27,15 +27,25 @@ pub mod http;
 pub mod i18n;
 /// Mail templates, SMTP and the outbox.
 pub mod mail;
+/// Exact money in cents.
+pub mod money;
 /// The job table and scheduler.
 pub mod scheduler;
 /// Logging setup.
 pub mod telemetry;
 
 // ---- domains ----
+/// The shared brand and model catalog.
+pub mod catalog;
+/// Maintenance records and their reminders.
+pub mod maintenances;
 /// In-app notifications.
 pub mod notifications;
+/// Plans, usage and limits.
+pub mod plans;
 /// Per-user settings.
 pub mod user_settings;
 /// Accounts and authentication.
 pub mod users;
+/// Vehicles.
+pub mod vehicles;

@@ -79,10 +79,22 @@ pub static JOBS: &[Job] = &[
         run: |s, c| Box::pin(crate::mail::outbox::deliver_pending(s, c)),
     },
     Job {
+        name: "maintenance_reminders",
+        schedule: |c| &c.jobs.maintenance_reminders,
+        lease: chrono::Duration::hours(1),
+        run: |s, c| Box::pin(crate::maintenances::jobs::send_reminders(s, c)),
+    },
+    Job {
         name: "cleanup_auth",
         schedule: |c| &c.jobs.cleanup_auth,
         lease: chrono::Duration::hours(1),
         run: |s, c| Box::pin(crate::users::jobs::cleanup_auth(s, c)),
+    },
+    Job {
+        name: "cleanup_notifications",
+        schedule: |c| &c.jobs.cleanup_notifications,
+        lease: chrono::Duration::hours(1),
+        run: |s, c| Box::pin(crate::notifications::service::cleanup_job(s, c)),
     },
     Job {
         name: "prune_logs",

@@ -87,6 +87,16 @@ pub fn order_by(
     allowed: &[(&str, &str)],
     default: &str,
 ) -> String {
+    order_by_with(query, allowed, default, "id")
+}
+
+/// `order_by` for queries where the id column needs a table prefix.
+pub fn order_by_with(
+    query: &HashMap<String, String>,
+    allowed: &[(&str, &str)],
+    default: &str,
+    id_col: &str,
+) -> String {
     let requested = query.get("ordering").map(String::as_str).unwrap_or("");
     let mut keys: Vec<String> = requested
         .split(',')
@@ -105,7 +115,7 @@ pub fn order_by(
     if keys.is_empty() && !default.is_empty() {
         keys.push(default.to_owned());
     }
-    keys.push("id DESC".to_owned());
+    keys.push(format!("{id_col} DESC"));
     keys.join(", ")
 }
 
@@ -141,6 +151,52 @@ pub fn search_clause(
         parts.push(format!("({})", any.join(" OR ")));
     }
     Some((parts.join(" AND "), params))
+}
+
+/// A growing SQL `WHERE` with its parameters, for list filters and search.
+#[derive(Default)]
+pub struct Where {
+    clauses: Vec<String>,
+    pub params: Vec<rusqlite::types::Value>,
+}
+
+impl Where {
+    pub fn new(first: &str, value: impl Into<rusqlite::types::Value>) -> Where {
+        let mut w = Where::default();
+        w.push(first, value);
+        w
+    }
+
+    /// Adds `clause` (with one `?`) and its value.
+    pub fn push(&mut self, clause: &str, value: impl Into<rusqlite::types::Value>) {
+        self.clauses.push(clause.to_owned());
+        self.params.push(value.into());
+    }
+
+    /// Adds the `search` clause over `columns`, when the query has one.
+    pub fn search(&mut self, query: &HashMap<String, String>, columns: &[&str]) {
+        if let Some((sql, params)) = search_clause(query, columns) {
+            self.clauses.push(sql);
+            self.params
+                .extend(params.into_iter().map(rusqlite::types::Value::from));
+        }
+    }
+
+    pub fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            "1 = 1".to_owned()
+        } else {
+            self.clauses.join(" AND ")
+        }
+    }
+}
+
+/// A text query parameter (trimmed, non-empty).
+pub fn text_param(query: &HashMap<String, String>, name: &str) -> Option<String> {
+    query
+        .get(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// A boolean query parameter: `true/false/1/0`, any case.

@@ -292,6 +292,7 @@ pub async fn create_user(
     let now = ts(state.clock.now());
     let (first, last) = (first_name.trim().to_owned(), last_name.trim().to_owned());
     let lang = state.config.default_language.code();
+    let default_plan = state.config.default_plan.clone();
     let result = state
         .db
         .write(move |tx| {
@@ -314,6 +315,7 @@ pub async fn create_user(
             };
             let id = repo::insert(tx, &new, &now)?;
             crate::user_settings::repo::insert_default(tx, id, lang, &now)?;
+            crate::plans::repo::create_subscription(tx, id, &default_plan, &now)?;
             Ok((id, true))
         })
         .await?;

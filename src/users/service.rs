@@ -308,6 +308,7 @@ pub async fn register(
             };
             let id = repo::insert(tx, &new, &ts(now))?;
             crate::user_settings::repo::insert_default(tx, id, &language, &ts(now))?;
+            crate::plans::repo::create_subscription(tx, id, &st.config.default_plan, &ts(now))?;
             let user = repo::find(tx, id)?.ok_or_else(AppError::not_found)?;
             let mail_lang = Lang::from_setting(&language);
             let welcome = NewMail {

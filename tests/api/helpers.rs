@@ -12,6 +12,12 @@ pub use crate::smtp::{ReceivedMail, SmtpServer, otp_code, reset_token};
 
 pub const PASSWORD: &str = "Correct-Horse-42";
 
+/// Flags that turn the server's own job schedules off, for tests that run jobs themselves.
+pub const NO_SCHEDULES: &[&str] = &[
+    "--job-deliver-mail", "", "--job-maintenance-reminders", "", "--job-cleanup-auth", "",
+    "--job-cleanup-notifications", "", "--job-prune-logs", "", "--job-health-probe", "",
+];
+
 #[derive(Parser)]
 struct Wrapper {
     #[command(flatten)]

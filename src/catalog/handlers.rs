@@ -1,0 +1,191 @@
+//! Thin handlers for the car catalog: public reads, admin writes.
+
+use axum::Json;
+use axum::extract::{OriginalUri, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::service;
+use crate::app::AppState;
+use crate::auth::AdminUser;
+use crate::auth::extract::MaybeAuthUser;
+use crate::error::AppResult;
+use crate::http::extract::{JsonBody, PathId, QueryMap};
+
+fn created(path: &str, id: i64, v: Value) -> Response {
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("{path}{id}/"))],
+        Json(v),
+    )
+        .into_response()
+}
+
+/// Car brands (search `name`; ordering `name`, `created_at`).
+#[utoipa::path(get, path = "/api/brands", tag = "catalog", params(("search" = Option<String>, Query, description = "name"),
+    ("ordering" = Option<String>, Query, description = "name, created_at"), ("page" = Option<i64>, Query, description = "1-based"), ("page_size" = Option<i64>, Query, description = "≤ 100")),
+    responses((status = 200, description = "envelope of brands")))]
+pub async fn list_brands(
+    State(state): State<AppState>,
+    _u: MaybeAuthUser,
+    QueryMap(query): QueryMap,
+    OriginalUri(uri): OriginalUri,
+) -> AppResult<Json<Value>> {
+    Ok(Json(
+        service::list_brands(&state, query, uri.path().to_owned()).await?,
+    ))
+}
+
+/// Create a brand (admin).
+#[utoipa::path(post, path = "/api/brands", tag = "catalog", security(("bearer" = [])), request_body = Object,
+    responses((status = 201, description = "the brand"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied")))]
+pub async fn create_brand(
+    State(state): State<AppState>,
+    _a: AdminUser,
+    JsonBody(body): JsonBody,
+) -> AppResult<Response> {
+    let (id, v) = service::save_brand(&state, None, body, true).await?;
+    Ok(created("/api/brands/", id, v))
+}
+
+/// One brand.
+#[utoipa::path(get, path = "/api/brands/{id}", tag = "catalog", params(("id" = i64, Path, description = "brand id")),
+    responses((status = 200, description = "the brand"), (status = 404, description = "not_found")))]
+pub async fn get_brand(
+    State(state): State<AppState>,
+    _u: MaybeAuthUser,
+    PathId(id): PathId,
+) -> AppResult<Json<Value>> {
+    Ok(Json(service::get_brand(&state, id).await?))
+}
+
+/// Replace a brand (admin).
+#[utoipa::path(put, path = "/api/brands/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "brand id")), request_body = Object,
+    responses((status = 200, description = "the brand"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+pub async fn put_brand(
+    State(state): State<AppState>,
+    _a: AdminUser,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<Value>> {
+    Ok(Json(
+        service::save_brand(&state, Some(id), body, true).await?.1,
+    ))
+}
+
+/// Update a brand (admin).
+#[utoipa::path(patch, path = "/api/brands/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "brand id")), request_body = Object,
+    responses((status = 200, description = "the brand"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+pub async fn patch_brand(
+    State(state): State<AppState>,
+    _a: AdminUser,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<Value>> {
+    Ok(Json(
+        service::save_brand(&state, Some(id), body, false).await?.1,
+    ))
+}
+
+/// Delete a brand with its models (admin).
+#[utoipa::path(delete, path = "/api/brands/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "brand id")),
+    responses((status = 204, description = "deleted"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+pub async fn delete_brand(
+    State(state): State<AppState>,
+    _a: AdminUser,
+    PathId(id): PathId,
+) -> AppResult<StatusCode> {
+    service::delete_brand(&state, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The brand's models, by name.
+#[utoipa::path(get, path = "/api/brands/{id}/models", tag = "catalog", params(("id" = i64, Path, description = "brand id")),
+    responses((status = 200, description = "array of models"), (status = 404, description = "not_found")))]
+pub async fn brand_models(
+    State(state): State<AppState>,
+    _u: MaybeAuthUser,
+    PathId(id): PathId,
+) -> AppResult<Json<Value>> {
+    Ok(Json(service::brand_models(&state, id).await?))
+}
+
+/// Car models (filters `brand`, `year_start`, `year_end`; search name and brand name).
+#[utoipa::path(get, path = "/api/models", tag = "catalog", params(("brand" = Option<i64>, Query, description = "brand id"),
+    ("year_start" = Option<i64>, Query, description = "exact"), ("year_end" = Option<i64>, Query, description = "exact"), ("search" = Option<String>, Query, description = "model or brand name"),
+    ("ordering" = Option<String>, Query, description = "name, year_start, created_at"), ("page" = Option<i64>, Query, description = "1-based"), ("page_size" = Option<i64>, Query, description = "≤ 100")),
+    responses((status = 200, description = "envelope of models"), (status = 400, description = "validation_error")))]
+pub async fn list_models(
+    State(state): State<AppState>,
+    _u: MaybeAuthUser,
+    QueryMap(query): QueryMap,
+    OriginalUri(uri): OriginalUri,
+) -> AppResult<Json<Value>> {
+    Ok(Json(
+        service::list_models(&state, query, uri.path().to_owned()).await?,
+    ))
+}
+
+/// Create a model (admin).
+#[utoipa::path(post, path = "/api/models", tag = "catalog", security(("bearer" = [])), request_body = Object,
+    responses((status = 201, description = "the model"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied")))]
+pub async fn create_model(
+    State(state): State<AppState>,
+    _a: AdminUser,
+    JsonBody(body): JsonBody,
+) -> AppResult<Response> {
+    let (id, v) = service::save_model(&state, None, body, true).await?;
+    Ok(created("/api/models/", id, v))
+}
+
+/// One model.
+#[utoipa::path(get, path = "/api/models/{id}", tag = "catalog", params(("id" = i64, Path, description = "model id")),
+    responses((status = 200, description = "the model"), (status = 404, description = "not_found")))]
+pub async fn get_model(
+    State(state): State<AppState>,
+    _u: MaybeAuthUser,
+    PathId(id): PathId,
+) -> AppResult<Json<Value>> {
+    Ok(Json(service::get_model(&state, id).await?))
+}
+
+/// Replace a model (admin).
+#[utoipa::path(put, path = "/api/models/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "model id")), request_body = Object,
+    responses((status = 200, description = "the model"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+pub async fn put_model(
+    State(state): State<AppState>,
+    _a: AdminUser,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<Value>> {
+    Ok(Json(
+        service::save_model(&state, Some(id), body, true).await?.1,
+    ))
+}
+
+/// Update a model (admin).
+#[utoipa::path(patch, path = "/api/models/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "model id")), request_body = Object,
+    responses((status = 200, description = "the model"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+pub async fn patch_model(
+    State(state): State<AppState>,
+    _a: AdminUser,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<Value>> {
+    Ok(Json(
+        service::save_model(&state, Some(id), body, false).await?.1,
+    ))
+}
+
+/// Delete a model (admin).
+#[utoipa::path(delete, path = "/api/models/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "model id")),
+    responses((status = 204, description = "deleted"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+pub async fn delete_model(
+    State(state): State<AppState>,
+    _a: AdminUser,
+    PathId(id): PathId,
+) -> AppResult<StatusCode> {
+    service::delete_model(&state, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,189 @@
+//! SQL on `car_brands` and `car_models`; rows come back in their API representation.
+
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use serde_json::{Value, json};
+
+use crate::http::list::Where;
+
+const BRAND: &str = "SELECT b.id, b.name, b.logo_url, (SELECT count(*) FROM car_models m WHERE m.brand_id = b.id), \
+    b.created_at, b.updated_at FROM car_brands b";
+
+fn brand(r: &Row) -> rusqlite::Result<Value> {
+    Ok(json!({
+        "id": r.get::<_, i64>(0)?, "name": r.get::<_, String>(1)?, "logo_url": r.get::<_, Option<String>>(2)?,
+        "models_count": r.get::<_, i64>(3)?, "created_at": r.get::<_, String>(4)?, "updated_at": r.get::<_, String>(5)?,
+    }))
+}
+
+const MODEL: &str = "SELECT m.id, m.brand_id, b.name, m.name, m.year_start, m.year_end, m.created_at, m.updated_at \
+    FROM car_models m JOIN car_brands b ON b.id = m.brand_id";
+
+fn model(r: &Row) -> rusqlite::Result<Value> {
+    Ok(json!({
+        "id": r.get::<_, i64>(0)?, "brand": r.get::<_, i64>(1)?, "brand_name": r.get::<_, String>(2)?,
+        "name": r.get::<_, String>(3)?, "year_start": r.get::<_, Option<i64>>(4)?, "year_end": r.get::<_, Option<i64>>(5)?,
+        "created_at": r.get::<_, String>(6)?, "updated_at": r.get::<_, String>(7)?,
+    }))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn page(
+    conn: &Connection,
+    select: &str,
+    from: &str,
+    filter: &Where,
+    order: &str,
+    limit: i64,
+    offset: i64,
+    map: fn(&Row) -> rusqlite::Result<Value>,
+) -> rusqlite::Result<(i64, Vec<Value>)> {
+    let w = filter.sql();
+    let count = conn.query_row(
+        &format!("SELECT count(*) FROM {from} WHERE {w}"),
+        params_from_iter(filter.params.iter()),
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "{select} WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+    ))?;
+    let rows = stmt
+        .query_map(params_from_iter(filter.params.iter()), map)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((count, rows))
+}
+
+pub fn list_brands(
+    conn: &Connection,
+    filter: &Where,
+    order: &str,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(i64, Vec<Value>)> {
+    page(
+        conn,
+        BRAND,
+        "car_brands b",
+        filter,
+        order,
+        limit,
+        offset,
+        brand,
+    )
+}
+
+pub fn find_brand(conn: &Connection, id: i64) -> rusqlite::Result<Option<Value>> {
+    conn.query_row(&format!("{BRAND} WHERE b.id = ?1"), [id], brand)
+        .optional()
+}
+
+pub fn brand_name_taken(
+    conn: &Connection,
+    name: &str,
+    except: Option<i64>,
+) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM car_brands WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2)",
+        params![name, except],
+        |r| r.get(0),
+    )
+}
+
+pub fn insert_brand(
+    conn: &Connection,
+    name: &str,
+    logo_url: Option<&str>,
+    now: &str,
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO car_brands (name, logo_url, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+        params![name, logo_url, now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update_brand(
+    conn: &Connection,
+    id: i64,
+    name: &str,
+    logo_url: Option<&str>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE car_brands SET name = ?2, logo_url = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, name, logo_url, now],
+    )?;
+    Ok(())
+}
+
+pub fn delete_brand(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    Ok(conn.execute("DELETE FROM car_brands WHERE id = ?1", [id])? == 1)
+}
+
+pub fn list_models(
+    conn: &Connection,
+    filter: &Where,
+    order: &str,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(i64, Vec<Value>)> {
+    page(
+        conn,
+        MODEL,
+        "car_models m JOIN car_brands b ON b.id = m.brand_id",
+        filter,
+        order,
+        limit,
+        offset,
+        model,
+    )
+}
+
+pub fn find_model(conn: &Connection, id: i64) -> rusqlite::Result<Option<Value>> {
+    conn.query_row(&format!("{MODEL} WHERE m.id = ?1"), [id], model)
+        .optional()
+}
+
+pub fn model_name_taken(
+    conn: &Connection,
+    brand_id: i64,
+    name: &str,
+    except: Option<i64>,
+) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM car_models WHERE brand_id = ?1 AND name = ?2 COLLATE NOCASE AND id IS NOT ?3)",
+        params![brand_id, name, except],
+        |r| r.get(0),
+    )
+}
+
+pub struct ModelFields<'a> {
+    pub brand_id: i64,
+    pub name: &'a str,
+    pub year_start: Option<i64>,
+    pub year_end: Option<i64>,
+}
+
+pub fn insert_model(conn: &Connection, m: &ModelFields, now: &str) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO car_models (brand_id, name, year_start, year_end, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![m.brand_id, m.name, m.year_start, m.year_end, now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update_model(
+    conn: &Connection,
+    id: i64,
+    m: &ModelFields,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE car_models SET brand_id = ?2, name = ?3, year_start = ?4, year_end = ?5, updated_at = ?6 WHERE id = ?1",
+        params![id, m.brand_id, m.name, m.year_start, m.year_end, now],
+    )?;
+    Ok(())
+}
+
+pub fn delete_model(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    Ok(conn.execute("DELETE FROM car_models WHERE id = ?1", [id])? == 1)
+}

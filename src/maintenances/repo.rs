@@ -1,0 +1,223 @@
+//! SQL on `maintenances`. Ownership goes through the vehicle: every user query joins `vehicles` on the owner.
+
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+use super::model::MaintenanceRow;
+use crate::http::list::Where;
+
+/// Columns of `maintenances m JOIN vehicles v`.
+const COLUMNS: &str = "m.id, m.vehicle_id, m.created_by_id, m.performed_by_id, m.service_date, m.service_type, \
+    m.description, m.mileage, m.cost_cents, m.status, m.invoice_url, m.reminder_sent, m.created_at, m.updated_at, \
+    v.make, v.model, v.year, v.license_plate";
+
+const FROM: &str = "maintenances m JOIN vehicles v ON v.id = m.vehicle_id";
+
+fn row(r: &Row) -> rusqlite::Result<MaintenanceRow> {
+    Ok(MaintenanceRow {
+        id: r.get(0)?,
+        vehicle_id: r.get(1)?,
+        created_by_id: r.get(2)?,
+        performed_by_id: r.get(3)?,
+        service_date: r.get(4)?,
+        service_type: r.get(5)?,
+        description: r.get(6)?,
+        mileage: r.get(7)?,
+        cost_cents: r.get(8)?,
+        status: r.get(9)?,
+        invoice_url: r.get(10)?,
+        reminder_sent: r.get(11)?,
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
+        vehicle_make: r.get(14)?,
+        vehicle_model: r.get(15)?,
+        vehicle_year: r.get(16)?,
+        vehicle_plate: r.get(17)?,
+    })
+}
+
+pub fn find_for_owner(
+    conn: &Connection,
+    owner_id: i64,
+    id: i64,
+) -> rusqlite::Result<Option<MaintenanceRow>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM {FROM} WHERE m.id = ?1 AND v.owner_id = ?2"),
+        params![id, owner_id],
+        row,
+    )
+    .optional()
+}
+
+/// One page of records matching `filter` (which holds the owner condition on `v.owner_id`).
+pub fn list(
+    conn: &Connection,
+    filter: &Where,
+    order: &str,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(i64, Vec<MaintenanceRow>)> {
+    let where_sql = filter.sql();
+    let count = conn.query_row(
+        &format!("SELECT count(*) FROM {FROM} WHERE {where_sql}"),
+        params_from_iter(filter.params.iter()),
+        |r| r.get(0),
+    )?;
+    let rows = select(conn, filter, order, limit, offset)?;
+    Ok((count, rows))
+}
+
+/// Records matching `filter` in `order` (no count).
+pub fn select(
+    conn: &Connection,
+    filter: &Where,
+    order: &str,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<Vec<MaintenanceRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+        filter.sql()
+    ))?;
+    let rows = stmt.query_map(params_from_iter(filter.params.iter()), row)?;
+    rows.collect()
+}
+
+pub fn count_for_vehicle(conn: &Connection, vehicle_id: i64) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT count(*) FROM maintenances WHERE vehicle_id = ?1",
+        [vehicle_id],
+        |r| r.get(0),
+    )
+}
+
+/// Records created by the user since `since` (the monthly plan limit).
+pub fn count_created_since(conn: &Connection, user_id: i64, since: &str) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT count(*) FROM maintenances WHERE created_by_id = ?1 AND created_at >= ?2",
+        params![user_id, since],
+        |r| r.get(0),
+    )
+}
+
+pub fn insert(conn: &Connection, m: &MaintenanceRow, now: &str) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO maintenances (vehicle_id, created_by_id, performed_by_id, service_date, service_type, description, \
+         mileage, cost_cents, status, invoice_url, reminder_sent, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)",
+        params![m.vehicle_id, m.created_by_id, m.performed_by_id, m.service_date, m.service_type, m.description,
+            m.mileage, m.cost_cents, m.status, m.invoice_url, now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, m: &MaintenanceRow, now: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE maintenances SET performed_by_id = ?2, service_date = ?3, service_type = ?4, description = ?5, \
+         mileage = ?6, cost_cents = ?7, status = ?8, invoice_url = ?9, reminder_sent = ?10, updated_at = ?11 WHERE id = ?1",
+        params![m.id, m.performed_by_id, m.service_date, m.service_type, m.description, m.mileage, m.cost_cents,
+            m.status, m.invoice_url, m.reminder_sent, now],
+    )?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, owner_id: i64, id: i64) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM maintenances WHERE id = ?1 AND vehicle_id IN (SELECT id FROM vehicles WHERE owner_id = ?2)",
+        params![id, owner_id],
+    )? == 1)
+}
+
+/// The stats overview over the caller's records in `filter`: counts per status, cost sum and count of costed rows.
+pub struct Overview {
+    pub total: i64,
+    pub scheduled: i64,
+    pub completed: i64,
+    pub in_progress: i64,
+    pub cost_sum: Option<i64>,
+    pub costed: i64,
+}
+
+pub fn overview(conn: &Connection, filter: &Where) -> rusqlite::Result<Overview> {
+    conn.query_row(
+        &format!(
+            "SELECT count(*), sum(m.status = 'SCHEDULED'), sum(m.status = 'COMPLETED'), sum(m.status = 'IN_PROGRESS'), \
+             sum(m.cost_cents), count(m.cost_cents) FROM {FROM} WHERE {}",
+            filter.sql()
+        ),
+        params_from_iter(filter.params.iter()),
+        |r| {
+            Ok(Overview {
+                total: r.get(0)?,
+                scheduled: r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                completed: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+                in_progress: r.get::<_, Option<i64>>(3)?.unwrap_or(0),
+                cost_sum: r.get(4)?,
+                costed: r.get(5)?,
+            })
+        },
+    )
+}
+
+/// The 5 most frequent service types: `(type, count, cost sum)`.
+pub fn top_services(
+    conn: &Connection,
+    filter: &Where,
+) -> rusqlite::Result<Vec<(String, i64, Option<i64>)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT m.service_type, count(*) AS n, sum(m.cost_cents) FROM {FROM} WHERE {} \
+         GROUP BY m.service_type ORDER BY n DESC, m.service_type ASC LIMIT 5",
+        filter.sql()
+    ))?;
+    let rows = stmt.query_map(params_from_iter(filter.params.iter()), |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    rows.collect()
+}
+
+/// A scheduled record coming due, with what the reminder needs.
+pub struct Due {
+    pub id: i64,
+    pub owner_id: i64,
+    pub vehicle_id: i64,
+    pub service_date: String,
+    pub service_type: String,
+    pub mileage: Option<i64>,
+    pub vehicle_make: String,
+    pub vehicle_model: String,
+    pub vehicle_plate: Option<String>,
+}
+
+/// `SCHEDULED` records with `after < service_date ≤ until`.
+pub fn scheduled_between(
+    conn: &Connection,
+    after: &str,
+    until: &str,
+) -> rusqlite::Result<Vec<Due>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT m.id, v.owner_id, m.vehicle_id, m.service_date, m.service_type, m.mileage, v.make, v.model, v.license_plate \
+         FROM {FROM} WHERE m.status = 'SCHEDULED' AND m.service_date > ?1 AND m.service_date <= ?2 ORDER BY m.service_date, m.id"
+    ))?;
+    let rows = stmt.query_map(params![after, until], |r| {
+        Ok(Due {
+            id: r.get(0)?,
+            owner_id: r.get(1)?,
+            vehicle_id: r.get(2)?,
+            service_date: r.get(3)?,
+            service_type: r.get(4)?,
+            mileage: r.get(5)?,
+            vehicle_make: r.get(6)?,
+            vehicle_model: r.get(7)?,
+            vehicle_plate: r.get(8)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Marks a reminder as sent, if the record is still scheduled for that date.
+pub fn mark_reminded(conn: &Connection, id: i64, service_date: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE maintenances SET reminder_sent = 1 WHERE id = ?1 AND service_date = ?2 AND status = 'SCHEDULED'",
+        params![id, service_date],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,127 @@
+//! SQL on `plans`, and the parts of `subscriptions` that decide a user's effective plan.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::model::{Limits, PlanRow};
+
+const COLUMNS: &str = "id, code, name, description, monthly_price_cents, yearly_price_cents, currency, yearly_discount, \
+    is_popular, badge, color_accent, highlights, features, translations, limit_vehicles, limit_documents, \
+    limit_storage_mb, limit_maintenances_per_month, limit_diagnostics_per_month, ai_assistant, ai_diagnostic, \
+    stripe_price_id, is_active, sort_order, created_at, updated_at";
+
+fn json_col(r: &Row, i: usize) -> rusqlite::Result<serde_json::Value> {
+    let s: String = r.get(i)?;
+    Ok(serde_json::from_str(&s).unwrap_or(serde_json::Value::Null))
+}
+
+fn plan_row(r: &Row) -> rusqlite::Result<PlanRow> {
+    Ok(PlanRow {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        description: r.get(3)?,
+        monthly_price_cents: r.get(4)?,
+        yearly_price_cents: r.get(5)?,
+        currency: r.get(6)?,
+        yearly_discount: r.get(7)?,
+        is_popular: r.get(8)?,
+        badge: r.get(9)?,
+        color_accent: r.get(10)?,
+        highlights: json_col(r, 11)?,
+        features: json_col(r, 12)?,
+        translations: json_col(r, 13)?,
+        limits: Limits {
+            vehicles: r.get(14)?,
+            documents: r.get(15)?,
+            storage_mb: r.get(16)?,
+            maintenances_per_month: r.get(17)?,
+            diagnostics_per_month: r.get(18)?,
+        },
+        ai_assistant: r.get(19)?,
+        ai_diagnostic: r.get(20)?,
+        stripe_price_id: r.get(21)?,
+        is_active: r.get(22)?,
+        sort_order: r.get(23)?,
+        created_at: r.get(24)?,
+        updated_at: r.get(25)?,
+    })
+}
+
+pub fn find(conn: &Connection, id: i64) -> rusqlite::Result<Option<PlanRow>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM plans WHERE id = ?1"),
+        [id],
+        plan_row,
+    )
+    .optional()
+}
+
+pub fn find_by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<PlanRow>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM plans WHERE code = ?1"),
+        [code],
+        plan_row,
+    )
+    .optional()
+}
+
+/// Plans matching `where_sql` (a condition on plan columns with `?` parameters), in `order_sql`.
+pub fn list(
+    conn: &Connection,
+    where_sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+    order_sql: &str,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(i64, Vec<PlanRow>)> {
+    let count = conn.query_row(
+        &format!("SELECT count(*) FROM plans WHERE {where_sql}"),
+        params,
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM plans WHERE {where_sql} ORDER BY {order_sql} LIMIT {limit} OFFSET {offset}"))?;
+    let rows = stmt
+        .query_map(params, plan_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((count, rows))
+}
+
+pub fn active_plans(conn: &Connection) -> rusqlite::Result<Vec<PlanRow>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM plans WHERE is_active = 1 ORDER BY sort_order, monthly_price_cents, id"))?;
+    let rows = stmt.query_map([], plan_row)?;
+    rows.collect()
+}
+
+/// Entitling subscription statuses (billing.md §3).
+pub const ENTITLING: &str = "('active', 'trialing', 'past_due')";
+
+/// The plan code of the user's current subscription (the newest entitling one), if any.
+pub fn current_plan_code(conn: &Connection, user_id: i64) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        &format!("SELECT plan_code FROM subscriptions WHERE user_id = ?1 AND status IN {ENTITLING} ORDER BY created_at DESC, id DESC LIMIT 1"),
+        [user_id],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// A locally managed, open-ended subscription on `plan_code`, with its `created` history row.
+pub fn create_subscription(
+    conn: &Connection,
+    user_id: i64,
+    plan_code: &str,
+    now: &str,
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO subscriptions (user_id, plan_code, status, current_period_start, created_at, updated_at) \
+         VALUES (?1, ?2, 'active', ?3, ?3, ?3)",
+        params![user_id, plan_code, now],
+    )?;
+    let id = conn.last_insert_rowid();
+    conn.execute(
+        "INSERT INTO subscription_history (subscription_id, event_type, new_status, metadata, created_at) \
+         VALUES (?1, 'created', 'active', json_object('plan_code', ?2), ?3)",
+        params![id, plan_code, now],
+    )?;
+    Ok(id)
+}
