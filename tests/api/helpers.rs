@@ -14,8 +14,18 @@ pub const PASSWORD: &str = "Correct-Horse-42";
 
 /// Flags that turn the server's own job schedules off, for tests that run jobs themselves.
 pub const NO_SCHEDULES: &[&str] = &[
-    "--job-deliver-mail", "", "--job-maintenance-reminders", "", "--job-cleanup-auth", "",
-    "--job-cleanup-notifications", "", "--job-prune-logs", "", "--job-health-probe", "",
+    "--job-deliver-mail",
+    "",
+    "--job-maintenance-reminders",
+    "",
+    "--job-cleanup-auth",
+    "",
+    "--job-cleanup-notifications",
+    "",
+    "--job-prune-logs",
+    "",
+    "--job-health-probe",
+    "",
 ];
 
 #[derive(Parser)]

@@ -95,24 +95,21 @@ async fn without_smtp_mail_waits_and_nothing_fails() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jobs_run_once_each_and_hold_a_lease() {
     // The server's own scheduler is turned off (empty schedules) so that only this test takes leases.
-    let no_schedules = [
-        "--job-deliver-mail",
-        "",
-        "--job-cleanup-auth",
-        "",
-        "--job-prune-logs",
-        "",
-        "--job-health-probe",
-        "",
-    ];
-    let app = TestApp::spawn_with(&no_schedules, false).await;
+    let app = TestApp::spawn_with(NO_SCHEDULES, false).await;
     let reports = autotrack::scheduler::run_once(&app.state, None)
         .await
         .unwrap();
     let names: Vec<&str> = reports.iter().map(|r| r.job.as_str()).collect();
     assert_eq!(
         names,
-        ["deliver_mail", "cleanup_auth", "prune_logs", "health_probe"]
+        [
+            "deliver_mail",
+            "maintenance_reminders",
+            "cleanup_auth",
+            "cleanup_notifications",
+            "prune_logs",
+            "health_probe"
+        ]
     );
     assert!(
         reports.iter().all(|r| r.status == "succeeded"),
