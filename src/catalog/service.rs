@@ -216,17 +216,17 @@ pub async fn save_model(
             };
             let cur_i = |k: &str| current.as_ref().and_then(|c| c[k].as_i64());
             let brand_id = brand.or_else(|| cur_i("brand"));
-            if let Some(b) = brand {
-                if repo::find_brand(tx, b)?.is_none() {
-                    input.error("brand", Tr::new("Brand not found.", "Marque introuvable."));
-                }
+            if let Some(b) = brand
+                && repo::find_brand(tx, b)?.is_none()
+            {
+                input.error("brand", Tr::new("Brand not found.", "Marque introuvable."));
             }
             let ys = year_start.unwrap_or_else(|| cur_i("year_start"));
             let ye = year_end.unwrap_or_else(|| cur_i("year_end"));
-            if let (Some(s), Some(e)) = (ys, ye) {
-                if e < s {
-                    input.error("year_end", msg::min_value(s));
-                }
+            if let (Some(s), Some(e)) = (ys, ye)
+                && e < s
+            {
+                input.error("year_end", msg::min_value(s));
             }
             input.finish()?;
             let name = name

@@ -304,14 +304,14 @@ impl Input {
     /// An http(s) URL of at most `max` characters; `Some(None)` for null or blank.
     pub fn url(&mut self, name: &str, max: usize) -> Option<Option<String>> {
         let value = self.opt_text(name, max)?;
-        if let Some(u) = &value {
-            if !is_valid_url(u) {
-                self.error(
-                    name,
-                    Tr::new("Enter a valid URL.", "Saisissez une URL valide."),
-                );
-                return None;
-            }
+        if let Some(u) = &value
+            && !is_valid_url(u)
+        {
+            self.error(
+                name,
+                Tr::new("Enter a valid URL.", "Saisissez une URL valide."),
+            );
+            return None;
         }
         Some(value)
     }

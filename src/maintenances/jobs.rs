@@ -48,7 +48,7 @@ fn format_km(km: i64, lang: Lang) -> String {
     let sep = if lang == Lang::Fr { " " } else { "," };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(c);

@@ -90,10 +90,8 @@ pub fn parse(
 ) -> (Input, MaintenanceInput) {
     let mut input = Input::new(body);
     let mut m = MaintenanceInput::default();
-    if create {
-        if let Some(Some(v)) = input.int("vehicle", i64::MIN, i64::MAX, true) {
-            m.vehicle = Some(v);
-        }
+    if create && let Some(Some(v)) = input.int("vehicle", i64::MIN, i64::MAX, true) {
+        m.vehicle = Some(v);
     }
     let need = |input: &Input, name: &str| full || input.has(name);
     if need(&input, "service_date") {

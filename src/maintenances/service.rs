@@ -296,16 +296,16 @@ pub async fn stats(
 ) -> AppResult<Value> {
     let start = bound(&query, "start_date", false)?;
     let end = bound(&query, "end_date", true)?;
-    if let (Some(s), Some(e)) = (&start, &end) {
-        if s > e {
-            return Err(AppError::field(
-                "non_field_errors",
-                Tr::new(
-                    "start_date must be before end_date.",
-                    "start_date doit précéder end_date.",
-                ),
-            ));
-        }
+    if let (Some(s), Some(e)) = (&start, &end)
+        && s > e
+    {
+        return Err(AppError::field(
+            "non_field_errors",
+            Tr::new(
+                "start_date must be before end_date.",
+                "start_date doit précéder end_date.",
+            ),
+        ));
     }
     let mut filter = Where::new("v.owner_id = ?", user.id);
     if let Some(s) = start {

@@ -99,24 +99,6 @@ pub fn list(
     Ok((count, rows))
 }
 
-pub fn insert_own(
-    conn: &Connection,
-    user_id: i64,
-    kind: &str,
-    title: &str,
-    message: &str,
-    link: Option<&str>,
-    metadata: &Value,
-    now: &str,
-) -> rusqlite::Result<i64> {
-    conn.execute(
-        "INSERT INTO notifications (user_id, notification_type, title, message, link, metadata, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        params![user_id, kind, title, message, link, metadata.to_string(), now],
-    )?;
-    Ok(conn.last_insert_rowid())
-}
-
 /// Read state: `true` sets `read_at` now unless already read; `false` clears it. Returns whether the row exists.
 pub fn set_read(
     conn: &Connection,

@@ -69,16 +69,16 @@ pub async fn create(
     let title = input.text("title", 255);
     let message = input.text("message", 5000);
     let link = input.opt_text("link", 500).flatten();
-    if let Some(l) = &link {
-        if !(l.starts_with('/') || is_valid_url(l)) {
-            input.error(
-                "link",
-                Tr::new(
-                    "Enter a frontend path starting with / or an http(s) URL.",
-                    "Saisissez un chemin commençant par / ou une URL http(s).",
-                ),
-            );
-        }
+    if let Some(l) = &link
+        && !(l.starts_with('/') || is_valid_url(l))
+    {
+        input.error(
+            "link",
+            Tr::new(
+                "Enter a frontend path starting with / or an http(s) URL.",
+                "Saisissez un chemin commençant par / ou une URL http(s).",
+            ),
+        );
     }
     let metadata = if input.has("metadata") {
         input.object("metadata", 16 * 1024).map(Value::Object)
@@ -95,16 +95,17 @@ pub async fn create(
     state
         .db
         .write(move |tx| {
-            let id = repo::insert_own(
-                tx,
-                uid,
-                &kind,
-                &title,
-                &message,
-                link.as_deref(),
-                &metadata,
-                &now,
-            )?;
+            let note = repo::NewNotification {
+                user_id: uid,
+                notification_type: &kind,
+                title: Tr::new(title.clone(), title),
+                message: Tr::new(message.clone(), message),
+                link: link.as_deref(),
+                metadata,
+                dedupe_key: None,
+            };
+            repo::notify(tx, &note, crate::i18n::Lang::En, &now)?;
+            let id = tx.last_insert_rowid();
             Ok((
                 id,
                 repo::find(tx, uid, id)?.ok_or_else(AppError::not_found)?,

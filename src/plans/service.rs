@@ -70,7 +70,7 @@ pub fn check_limit(
         return Ok(());
     }
     let current = current_usage(conn, user_id, resource, now)?;
-    if current + 1 <= limit {
+    if current < limit {
         return Ok(());
     }
     let key = resource.key();

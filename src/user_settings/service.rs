@@ -102,22 +102,23 @@ pub async fn update(
         ("subscription_alerts", &mut s.subscription_alerts),
         ("profile_public", &mut s.profile_public),
     ] {
-        if input.has(name) {
-            if let Some(v) = input.bool(name) {
-                *field = v;
-            }
+        if input.has(name)
+            && let Some(v) = input.bool(name)
+        {
+            *field = v;
         }
     }
-    if input.has("custom_settings") {
-        if let Some(obj) = input.object("custom_settings", 16 * 1024) {
-            s.custom_settings = Value::Object(obj);
-        }
+    if input.has("custom_settings")
+        && let Some(obj) = input.object("custom_settings", 16 * 1024)
+    {
+        s.custom_settings = Value::Object(obj);
     }
-    if state.config.otp_policy == OtpPolicy::Optional && input.has("otp_enabled") {
-        if let Some(wanted) = input.bool("otp_enabled") {
-            otp_switch(state, user, &mut input, &current, wanted).await?;
-            s.otp_enabled = wanted;
-        }
+    if state.config.otp_policy == OtpPolicy::Optional
+        && input.has("otp_enabled")
+        && let Some(wanted) = input.bool("otp_enabled")
+    {
+        otp_switch(state, user, &mut input, &current, wanted).await?;
+        s.otp_enabled = wanted;
     }
     input.finish()?;
     let now = ts(state.clock.now());

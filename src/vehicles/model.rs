@@ -124,18 +124,18 @@ pub fn parse(body: Map<String, Value>, full: bool, max_year: i64) -> (Input, Veh
     v.license_plate = input
         .opt_text("license_plate", 40)
         .map(|p| p.map(|p| normalize_plate(&p)));
-    if let Some(Some(p)) = &v.license_plate {
-        if p.chars().count() > 20 {
-            input.error("license_plate", crate::i18n::msg::max_length(20));
-        }
+    if let Some(Some(p)) = &v.license_plate
+        && p.chars().count() > 20
+    {
+        input.error("license_plate", crate::i18n::msg::max_length(20));
     }
     v.vin = input
         .opt_text("vin", 100)
         .map(|x| x.map(|x| x.to_uppercase()));
-    if let Some(Some(vin)) = &v.vin {
-        if !is_valid_vin(vin) {
-            input.error("vin", vin_message());
-        }
+    if let Some(Some(vin)) = &v.vin
+        && !is_valid_vin(vin)
+    {
+        input.error("vin", vin_message());
     }
     v.color = input.opt_text("color", 50);
     if input.has("fuel_type") {

@@ -123,10 +123,10 @@ pub async fn create(
                 updated_at: String::new(),
             };
             let row = merge(blank, v);
-            if let Some(vin) = &row.vin {
-                if repo::vin_taken(tx, uid, vin, None)? {
-                    return Err(AppError::field("vin", duplicate_vin_message()));
-                }
+            if let Some(vin) = &row.vin
+                && repo::vin_taken(tx, uid, vin, None)?
+            {
+                return Err(AppError::field("vin", duplicate_vin_message()));
             }
             crate::plans::service::check_limit(tx, &st, uid, Resource::Vehicles, now)?;
             let id = repo::insert(tx, uid, &row, &crate::db::ts(now))?;
@@ -152,10 +152,10 @@ pub async fn update(
             let current = owned(tx, uid, id)?;
             input.finish()?;
             let row = merge(current, v);
-            if let Some(vin) = &row.vin {
-                if repo::vin_taken(tx, uid, vin, Some(id))? {
-                    return Err(AppError::field("vin", duplicate_vin_message()));
-                }
+            if let Some(vin) = &row.vin
+                && repo::vin_taken(tx, uid, vin, Some(id))?
+            {
+                return Err(AppError::field("vin", duplicate_vin_message()));
             }
             repo::update(tx, &row, &now)?;
             detail(tx, &owned(tx, uid, id)?, &owner(tx, uid)?)
