@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::catalog::router())
         .merge(crate::maintenances::router())
         .merge(crate::plans::router())
+        .merge(crate::garages::router())
         .fallback(crate::http::context::fallback)
         .layer(DefaultBodyLimit::max(crate::http::extract::JSON_BODY_LIMIT));
     if !state.config.cors_origins.is_empty() {

@@ -23,6 +23,40 @@ use crate::users::handlers as users;
         users::revoke_other_sessions, users::revoke_session,
         crate::health::health, crate::health::health_db, crate::health::health_smtp, crate::health::health_stripe,
         crate::health::health_ocr,
+        crate::vehicles::handlers::list_vehicles, crate::vehicles::handlers::create_vehicle,
+        crate::vehicles::handlers::vehicle_stats, crate::vehicles::handlers::get_vehicle,
+        crate::vehicles::handlers::put_vehicle, crate::vehicles::handlers::patch_vehicle,
+        crate::vehicles::handlers::delete_vehicle, crate::vehicles::handlers::vehicle_maintenances,
+        crate::vehicles::handlers::vehicle_documents, crate::vehicles::handlers::vehicle_diagnostics,
+        crate::catalog::handlers::list_brands, crate::catalog::handlers::create_brand, crate::catalog::handlers::get_brand,
+        crate::catalog::handlers::put_brand, crate::catalog::handlers::patch_brand, crate::catalog::handlers::delete_brand,
+        crate::catalog::handlers::brand_models, crate::catalog::handlers::list_models, crate::catalog::handlers::create_model,
+        crate::catalog::handlers::get_model, crate::catalog::handlers::put_model, crate::catalog::handlers::patch_model,
+        crate::catalog::handlers::delete_model,
+        crate::maintenances::handlers::list_maintenances, crate::maintenances::handlers::create_maintenance,
+        crate::maintenances::handlers::upcoming, crate::maintenances::handlers::recent,
+        crate::maintenances::handlers::maintenance_stats, crate::maintenances::handlers::by_vehicle,
+        crate::maintenances::handlers::get_maintenance, crate::maintenances::handlers::put_maintenance,
+        crate::maintenances::handlers::patch_maintenance, crate::maintenances::handlers::delete_maintenance,
+        crate::garages::handlers::list_garages, crate::garages::handlers::create_garage, crate::garages::handlers::top_rated,
+        crate::garages::handlers::search_nearby, crate::garages::handlers::by_specialty, crate::garages::handlers::get_garage,
+        crate::garages::handlers::put_garage, crate::garages::handlers::patch_garage, crate::garages::handlers::delete_garage,
+        crate::garages::reviews::add_review, crate::garages::reviews::list_reviews, crate::garages::reviews::create_review,
+        crate::garages::reviews::get_review, crate::garages::reviews::put_review, crate::garages::reviews::patch_review,
+        crate::garages::reviews::delete_review,
+        crate::notifications::handlers::list_notifications, crate::notifications::handlers::create_notification,
+        crate::notifications::handlers::unread, crate::notifications::handlers::unread_count,
+        crate::notifications::handlers::mark_all_as_read, crate::notifications::handlers::delete_all_read,
+        crate::notifications::handlers::by_type, crate::notifications::handlers::notification_stats,
+        crate::notifications::handlers::get_notification, crate::notifications::handlers::update_notification,
+        crate::notifications::handlers::delete_notification, crate::notifications::handlers::mark_as_read,
+        crate::notifications::handlers::mark_as_unread,
+        crate::user_settings::handlers::list_settings, crate::user_settings::handlers::get_my_settings,
+        crate::user_settings::handlers::put_my_settings, crate::user_settings::handlers::patch_my_settings,
+        crate::user_settings::handlers::reset_settings, crate::user_settings::handlers::get_settings,
+        crate::user_settings::handlers::put_settings, crate::user_settings::handlers::patch_settings,
+        crate::plans::handlers::list_plans, crate::plans::handlers::get_plan, crate::plans::handlers::catalog,
+        crate::plans::handlers::usage, crate::plans::handlers::check_limits,
     ),
     components(schemas(crate::users::model::User, crate::users::model::Tokens, crate::users::model::Session)),
     modifiers(&BearerAuth),
@@ -72,6 +106,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let mut aliases = Vec::new();
     for (path, item) in &doc.paths.paths {
+        if let Some(rest) = path.strip_prefix("/api/garages") {
+            aliases.push((format!("/api/recommended{rest}"), renamed(item.clone(), "recommended_")));
+        }
         if let Some(rest) = path.strip_prefix("/api/users/") {
             aliases.push((format!("/api/auth/{rest}"), renamed(item.clone(), "auth_")));
             if rest == "refresh" {

@@ -402,6 +402,42 @@ fn texts(code: &str) -> (Tr, Tr) {
             "Méthode non autorisée.",
         ),
         "conflict" => ("Conflict", "Conflit", "Conflict.", "Conflit."),
+        "plan_limit_reached" => (
+            "Plan limit reached",
+            "Limite du plan atteinte",
+            "Plan limit reached.",
+            "Limite du plan atteinte.",
+        ),
+        "already_reviewed" => (
+            "Already reviewed",
+            "Déjà évalué",
+            "You have already reviewed this garage.",
+            "Vous avez déjà évalué ce garage.",
+        ),
+        "plan_upgrade_required" => (
+            "Upgrade required",
+            "Plan supérieur requis",
+            "This feature requires another plan.",
+            "Cette fonctionnalité nécessite un autre plan.",
+        ),
+        "analysis_in_progress" => (
+            "Analysis in progress",
+            "Analyse en cours",
+            "This document is already being analysed.",
+            "Ce document est déjà en cours d'analyse.",
+        ),
+        "provider_error" => (
+            "Upstream error",
+            "Erreur du service externe",
+            "The payment provider did not answer correctly. Try again later.",
+            "Le prestataire de paiement n'a pas répondu correctement. Réessayez plus tard.",
+        ),
+        "billing_not_configured" => (
+            "Billing unavailable",
+            "Paiement indisponible",
+            "Online payment is not configured on this server.",
+            "Le paiement en ligne n'est pas configuré sur ce serveur.",
+        ),
         "payload_too_large" => (
             "Payload too large",
             "Contenu trop volumineux",
@@ -495,6 +531,13 @@ mod tests {
         let body = e.problem().body(Lang::En, None);
         assert_eq!(body["retry_after"], 61);
         assert!(body["detail"].as_str().unwrap().contains("2 minute(s)"));
+    }
+
+    #[test]
+    fn every_code_in_use_has_its_own_title() {
+        for code in ["plan_limit_reached", "already_reviewed", "invalid_page", "throttled", "otp_locked", "conflict"] {
+            assert_ne!(texts(code).0.en, "Server error", "{code}");
+        }
     }
 
     #[test]

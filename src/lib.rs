@@ -43,6 +43,8 @@ pub mod maintenances;
 pub mod notifications;
 /// Plans, usage and limits.
 pub mod plans;
+/// The garage directory and reviews.
+pub mod garages;
 /// Per-user settings.
 pub mod user_settings;
 /// Accounts and authentication.

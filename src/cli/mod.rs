@@ -1,5 +1,6 @@
 //! The command line (operations.md): `Cli` and its commands; `run` dispatches.
 
+mod demo;
 mod user;
 
 use std::process::ExitCode;
@@ -60,6 +61,11 @@ pub enum Command {
         /// Only this job.
         #[arg(long)]
         job: Option<String>,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Fill the database with a demo account (vehicles, maintenances, garages, reviews) and print its login.
+    SeedDemo {
         #[command(flatten)]
         settings: Settings,
     },
@@ -185,6 +191,14 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::SeedDemo { settings } => {
+            init_logs(&settings);
+            let state = offline_state(&settings)?;
+            println!("seeding demo data into {}", state.config.db_path().display());
+            let (email, password) = demo::seed(&state).await?;
+            println!("demo account: {email} / {password}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::SendTestEmail { to, settings } => {
             init_logs(&settings);

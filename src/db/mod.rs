@@ -145,7 +145,55 @@ pub fn open_connection(
         Synchronous::Normal => "NORMAL",
     };
     conn.pragma_update(None, "synchronous", sync)?;
+    register_functions(&conn)?;
     Ok(conn)
+}
+
+/// Mean Earth radius used for distances (garages.md §3).
+const EARTH_RADIUS_KM: f64 = 6371.0;
+
+/// Great-circle distance in km between two points, rounded to 2 decimals.
+pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    let d = 2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin();
+    (d * 100.0).round() / 100.0
+}
+
+/// SQL functions of the app: `haversine_km(lat1, lon1, lat2, lon2)` (NULL when a coordinate is NULL).
+fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "haversine_km",
+        4,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let args: Vec<Option<f64>> = (0..4).map(|i| ctx.get::<Option<f64>>(i)).collect::<rusqlite::Result<_>>()?;
+            Ok(match args[..] {
+                [Some(a), Some(b), Some(c), Some(d)] => Some(haversine_km(a, b, c, d)),
+                _ => None,
+            })
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        // Paris (Notre-Dame) to Lyon (Bellecour): about 392 km.
+        let d = haversine_km(48.853, 2.3499, 45.7578, 4.832);
+        assert!((d - 392.0).abs() < 2.0, "{d}");
+        assert_eq!(haversine_km(10.0, 10.0, 10.0, 10.0), 0.0);
+        let conn = Connection::open_in_memory().unwrap();
+        register_functions(&conn).unwrap();
+        let v: Option<f64> = conn.query_row("SELECT haversine_km(48.853, 2.3499, NULL, 4.832)", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, None);
+    }
 }
 
 /// The fixed-width UTC datetime format of every stored datetime (string order = time order).
