@@ -107,7 +107,10 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut aliases = Vec::new();
     for (path, item) in &doc.paths.paths {
         if let Some(rest) = path.strip_prefix("/api/garages") {
-            aliases.push((format!("/api/recommended{rest}"), renamed(item.clone(), "recommended_")));
+            aliases.push((
+                format!("/api/recommended{rest}"),
+                renamed(item.clone(), "recommended_"),
+            ));
         }
         if let Some(rest) = path.strip_prefix("/api/users/") {
             aliases.push((format!("/api/auth/{rest}"), renamed(item.clone(), "auth_")));

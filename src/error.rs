@@ -535,7 +535,14 @@ mod tests {
 
     #[test]
     fn every_code_in_use_has_its_own_title() {
-        for code in ["plan_limit_reached", "already_reviewed", "invalid_page", "throttled", "otp_locked", "conflict"] {
+        for code in [
+            "plan_limit_reached",
+            "already_reviewed",
+            "invalid_page",
+            "throttled",
+            "otp_locked",
+            "conflict",
+        ] {
             assert_ne!(texts(code).0.en, "Server error", "{code}");
         }
     }

@@ -37,14 +37,14 @@ pub mod telemetry;
 // ---- domains ----
 /// The shared brand and model catalog.
 pub mod catalog;
+/// The garage directory and reviews.
+pub mod garages;
 /// Maintenance records and their reminders.
 pub mod maintenances;
 /// In-app notifications.
 pub mod notifications;
 /// Plans, usage and limits.
 pub mod plans;
-/// The garage directory and reviews.
-pub mod garages;
 /// Per-user settings.
 pub mod user_settings;
 /// Accounts and authentication.

@@ -195,7 +195,10 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::SeedDemo { settings } => {
             init_logs(&settings);
             let state = offline_state(&settings)?;
-            println!("seeding demo data into {}", state.config.db_path().display());
+            println!(
+                "seeding demo data into {}",
+                state.config.db_path().display()
+            );
             let (email, password) = demo::seed(&state).await?;
             println!("demo account: {email} / {password}");
             Ok(ExitCode::SUCCESS)

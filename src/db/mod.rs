@@ -170,13 +170,27 @@ fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
         4,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| {
-            let args: Vec<Option<f64>> = (0..4).map(|i| ctx.get::<Option<f64>>(i)).collect::<rusqlite::Result<_>>()?;
+            let args: Vec<Option<f64>> = (0..4)
+                .map(|i| ctx.get::<Option<f64>>(i))
+                .collect::<rusqlite::Result<_>>()?;
             Ok(match args[..] {
                 [Some(a), Some(b), Some(c), Some(d)] => Some(haversine_km(a, b, c, d)),
                 _ => None,
             })
         },
     )
+}
+
+/// The fixed-width UTC datetime format of every stored datetime (string order = time order).
+pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Parses a stored datetime.
+pub fn parse_ts(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }
 
 #[cfg(test)]
@@ -191,19 +205,13 @@ mod tests {
         assert_eq!(haversine_km(10.0, 10.0, 10.0, 10.0), 0.0);
         let conn = Connection::open_in_memory().unwrap();
         register_functions(&conn).unwrap();
-        let v: Option<f64> = conn.query_row("SELECT haversine_km(48.853, 2.3499, NULL, 4.832)", [], |r| r.get(0)).unwrap();
+        let v: Option<f64> = conn
+            .query_row(
+                "SELECT haversine_km(48.853, 2.3499, NULL, 4.832)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         assert_eq!(v, None);
     }
-}
-
-/// The fixed-width UTC datetime format of every stored datetime (string order = time order).
-pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
-/// Parses a stored datetime.
-pub fn parse_ts(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&chrono::Utc))
 }

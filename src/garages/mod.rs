@@ -18,13 +18,19 @@ use crate::app::AppState;
 
 fn garage_routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(handlers::list_garages).post(handlers::create_garage))
+        .route(
+            "/",
+            get(handlers::list_garages).post(handlers::create_garage),
+        )
         .route("/top_rated", get(handlers::top_rated))
         .route("/search_nearby", get(handlers::search_nearby))
         .route("/by_specialty", get(handlers::by_specialty))
         .route(
             "/{id}",
-            get(handlers::get_garage).put(handlers::put_garage).patch(handlers::patch_garage).delete(handlers::delete_garage),
+            get(handlers::get_garage)
+                .put(handlers::put_garage)
+                .patch(handlers::patch_garage)
+                .delete(handlers::delete_garage),
         )
         .route("/{id}/add_review", post(reviews::add_review))
 }
@@ -33,9 +39,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .nest("/api/garages", garage_routes())
         .nest("/api/recommended", garage_routes())
-        .route("/api/reviews", get(reviews::list_reviews).post(reviews::create_review))
+        .route(
+            "/api/reviews",
+            get(reviews::list_reviews).post(reviews::create_review),
+        )
         .route(
             "/api/reviews/{id}",
-            get(reviews::get_review).put(reviews::put_review).patch(reviews::patch_review).delete(reviews::delete_review),
+            get(reviews::get_review)
+                .put(reviews::put_review)
+                .patch(reviews::patch_review)
+                .delete(reviews::delete_review),
         )
 }

@@ -132,7 +132,10 @@ pub fn parse(body: Map<String, Value>, full: bool) -> (Input, GarageInput) {
             _ if input.has_error("latitude") || input.has_error("longitude") => {}
             _ => input.error(
                 "non_field_errors",
-                Tr::new("Latitude and longitude must be given together.", "La latitude et la longitude doivent être fournies ensemble."),
+                Tr::new(
+                    "Latitude and longitude must be given together.",
+                    "La latitude et la longitude doivent être fournies ensemble.",
+                ),
             ),
         }
     }
@@ -154,7 +157,10 @@ mod tests {
 
     #[test]
     fn coordinates_come_in_pairs() {
-        let body = json!({"name": "G", "email": "g@x.fr", "address": "1 rue", "latitude": 48.8}).as_object().unwrap().clone();
+        let body = json!({"name": "G", "email": "g@x.fr", "address": "1 rue", "latitude": 48.8})
+            .as_object()
+            .unwrap()
+            .clone();
         let (input, _) = parse(body, true);
         let errors = input.finish().unwrap_err().errors.unwrap();
         assert!(errors.contains_key("non_field_errors"));

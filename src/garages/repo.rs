@@ -59,27 +59,54 @@ impl Near {
             filter.push("g.longitude >= ?", self.lng - dlng);
             filter.push("g.longitude <= ?", self.lng + dlng);
         }
-        filter.push(&format!("haversine_km(g.latitude, g.longitude, {}, {}) <= ?", self.lat, self.lng), self.radius_km);
+        filter.push(
+            &format!(
+                "haversine_km(g.latitude, g.longitude, {}, {}) <= ?",
+                self.lat, self.lng
+            ),
+            self.radius_km,
+        );
     }
 
     pub fn distance_sql(&self) -> String {
-        format!("haversine_km(g.latitude, g.longitude, {}, {})", self.lat, self.lng)
+        format!(
+            "haversine_km(g.latitude, g.longitude, {}, {})",
+            self.lat, self.lng
+        )
     }
 }
 
 /// Garages matching `filter`, one page; `distance` is the distance expression (or NULL).
-pub fn list(conn: &Connection, filter: &Where, distance: &str, order: &str, limit: i64, offset: i64) -> rusqlite::Result<(i64, Vec<GarageRow>)> {
+pub fn list(
+    conn: &Connection,
+    filter: &Where,
+    distance: &str,
+    order: &str,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(i64, Vec<GarageRow>)> {
     let w = filter.sql();
-    let count = conn.query_row(&format!("SELECT count(*) FROM garages g WHERE {w}"), params_from_iter(filter.params.iter()), |r| r.get(0))?;
+    let count = conn.query_row(
+        &format!("SELECT count(*) FROM garages g WHERE {w}"),
+        params_from_iter(filter.params.iter()),
+        |r| r.get(0),
+    )?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {GARAGE_COLUMNS}, {distance} AS distance FROM garages g WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
     ))?;
-    let rows = stmt.query_map(params_from_iter(filter.params.iter()), garage)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map(params_from_iter(filter.params.iter()), garage)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((count, rows))
 }
 
 pub fn find(conn: &Connection, id: i64) -> rusqlite::Result<Option<GarageRow>> {
-    conn.query_row(&format!("SELECT {GARAGE_COLUMNS}, NULL FROM garages g WHERE g.id = ?1"), [id], garage).optional()
+    conn.query_row(
+        &format!("SELECT {GARAGE_COLUMNS}, NULL FROM garages g WHERE g.id = ?1"),
+        [id],
+        garage,
+    )
+    .optional()
 }
 
 /// Stored form of the writable columns.
@@ -142,28 +169,55 @@ fn review(r: &Row) -> rusqlite::Result<ReviewRow> {
 }
 
 pub fn find_review(conn: &Connection, id: i64) -> rusqlite::Result<Option<ReviewRow>> {
-    conn.query_row(&format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} WHERE r.id = ?1"), [id], review).optional()
+    conn.query_row(
+        &format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} WHERE r.id = ?1"),
+        [id],
+        review,
+    )
+    .optional()
 }
 
-pub fn find_user_review(conn: &Connection, garage_id: i64, user_id: i64) -> rusqlite::Result<Option<ReviewRow>> {
+pub fn find_user_review(
+    conn: &Connection,
+    garage_id: i64,
+    user_id: i64,
+) -> rusqlite::Result<Option<ReviewRow>> {
     conn.query_row(
-        &format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} WHERE r.garage_id = ?1 AND r.user_id = ?2"),
+        &format!(
+            "SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} WHERE r.garage_id = ?1 AND r.user_id = ?2"
+        ),
         params![garage_id, user_id],
         review,
     )
     .optional()
 }
 
-pub fn list_reviews(conn: &Connection, filter: &Where, order: &str, limit: i64, offset: i64) -> rusqlite::Result<(i64, Vec<ReviewRow>)> {
+pub fn list_reviews(
+    conn: &Connection,
+    filter: &Where,
+    order: &str,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(i64, Vec<ReviewRow>)> {
     let w = filter.sql();
-    let count = conn.query_row(&format!("SELECT count(*) FROM {REVIEW_FROM} WHERE {w}"), params_from_iter(filter.params.iter()), |r| r.get(0))?;
+    let count = conn.query_row(
+        &format!("SELECT count(*) FROM {REVIEW_FROM} WHERE {w}"),
+        params_from_iter(filter.params.iter()),
+        |r| r.get(0),
+    )?;
     let mut stmt = conn.prepare(&format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"))?;
-    let rows = stmt.query_map(params_from_iter(filter.params.iter()), review)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map(params_from_iter(filter.params.iter()), review)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((count, rows))
 }
 
 /// The newest `per_garage` reviews of each garage, in one query.
-pub fn recent_reviews(conn: &Connection, garage_ids: &[i64], per_garage: i64) -> rusqlite::Result<HashMap<i64, Vec<ReviewRow>>> {
+pub fn recent_reviews(
+    conn: &Connection,
+    garage_ids: &[i64],
+    per_garage: i64,
+) -> rusqlite::Result<HashMap<i64, Vec<ReviewRow>>> {
     let mut out: HashMap<i64, Vec<ReviewRow>> = HashMap::new();
     if garage_ids.is_empty() {
         return Ok(out);
@@ -181,7 +235,15 @@ pub fn recent_reviews(conn: &Connection, garage_ids: &[i64], per_garage: i64) ->
     Ok(out)
 }
 
-pub fn insert_review(conn: &Connection, garage_id: i64, user_id: i64, name: &str, rating: i64, comment: Option<&str>, now: &str) -> rusqlite::Result<i64> {
+pub fn insert_review(
+    conn: &Connection,
+    garage_id: i64,
+    user_id: i64,
+    name: &str,
+    rating: i64,
+    comment: Option<&str>,
+    now: &str,
+) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO garage_reviews (garage_id, user_id, reviewer_name, rating, comment, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -190,7 +252,14 @@ pub fn insert_review(conn: &Connection, garage_id: i64, user_id: i64, name: &str
     Ok(conn.last_insert_rowid())
 }
 
-pub fn update_review(conn: &Connection, id: i64, name: &str, rating: i64, comment: Option<&str>, now: &str) -> rusqlite::Result<()> {
+pub fn update_review(
+    conn: &Connection,
+    id: i64,
+    name: &str,
+    rating: i64,
+    comment: Option<&str>,
+    now: &str,
+) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE garage_reviews SET reviewer_name = ?2, rating = ?3, comment = ?4, updated_at = ?5 WHERE id = ?1",
         params![id, name, rating, comment, now],

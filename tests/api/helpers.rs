@@ -259,6 +259,71 @@ impl TestApp {
         }
     }
 
+    /// A signed-in user, whatever the OTP policy (tokens straight from registration when it is `off`).
+    pub async fn user(&self, email: &str) -> Session {
+        if self.state.config.otp_policy != autotrack::config::OtpPolicy::Off {
+            return self.signup(email).await;
+        }
+        let r = self
+            .post(
+                "/api/users/register",
+                json!({"email": email, "password": PASSWORD, "password_confirm": PASSWORD,
+                "first_name": "Amal", "last_name": "Ben Ali"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        Session {
+            user_id: r.body["user"]["id"].as_i64().expect("id"),
+            access: r.body["tokens"]["access"]
+                .as_str()
+                .expect("access")
+                .to_owned(),
+            refresh: r.body["tokens"]["refresh"]
+                .as_str()
+                .expect("refresh")
+                .to_owned(),
+        }
+    }
+
+    /// An admin (created as the `create-user --admin` command does), signed in.
+    pub async fn admin(&self, email: &str) -> Session {
+        autotrack::users::passwords::create_user(
+            &self.state,
+            email,
+            PASSWORD.to_owned(),
+            "Ada",
+            "Admin",
+            true,
+        )
+        .await
+        .expect("create admin");
+        if self.state.config.otp_policy == autotrack::config::OtpPolicy::Off {
+            let r = self
+                .post(
+                    "/api/users/login",
+                    json!({"email": email, "password": PASSWORD}),
+                )
+                .await;
+            return Session {
+                user_id: r.body["user"]["id"].as_i64().expect("id"),
+                access: r.body["tokens"]["access"]
+                    .as_str()
+                    .expect("access")
+                    .to_owned(),
+                refresh: r.body["tokens"]["refresh"]
+                    .as_str()
+                    .expect("refresh")
+                    .to_owned(),
+            };
+        }
+        self.login(email, PASSWORD).await
+    }
+
+    pub async fn send(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> Resp {
+        let m = Method::from_bytes(method.as_bytes()).expect("method");
+        self.request(m, path, Some(token), body).await
+    }
+
     /// Password + code: a new session for an existing user.
     pub async fn login(&self, email: &str, password: &str) -> Session {
         let seen = self.mails_to(email);

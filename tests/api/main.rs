@@ -8,7 +8,11 @@ mod helpers;
 
 mod auth;
 mod conventions;
+mod garages;
 mod health;
 mod mail;
+mod maintenances;
+mod notifications;
 mod passwords;
 mod sessions;
+mod vehicles;
