@@ -42,6 +42,9 @@ pub struct AppState {
     pub health_cache: Arc<HealthCache>,
     /// Wakes the scheduler to deliver mail at once after a request queued some.
     pub mail_kick: Arc<Notify>,
+    /// Wakes the document analyser when work is queued.
+    pub analysis_kick: Arc<Notify>,
+    pub storage: crate::documents::storage::Storage,
     last_tick_ms: Arc<AtomicI64>,
 }
 
@@ -72,6 +75,8 @@ impl AppState {
             started: Instant::now(),
             health_cache: Arc::new(HealthCache::default()),
             mail_kick: Arc::new(Notify::new()),
+            analysis_kick: Arc::new(Notify::new()),
+            storage: crate::documents::storage::Storage::new(&config.data_dir),
             last_tick_ms: Arc::new(AtomicI64::new(0)),
             config: Arc::new(config),
         })
@@ -87,6 +92,10 @@ impl AppState {
 
     pub fn kick_mail(&self) {
         self.mail_kick.notify_one();
+    }
+
+    pub fn kick_analysis(&self) {
+        self.analysis_kick.notify_one();
     }
 
     pub fn scheduler_ticked(&self) {
@@ -115,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::maintenances::router())
         .merge(crate::plans::router())
         .merge(crate::garages::router())
+        .merge(crate::documents::router(state.config.max_upload_bytes))
         .fallback(crate::http::context::fallback)
         .layer(DefaultBodyLimit::max(crate::http::extract::JSON_BODY_LIMIT));
     if !state.config.cors_origins.is_empty() {

@@ -125,6 +125,10 @@ pub struct Settings {
     )]
     pub maintenance_reminder_days: String,
 
+    /// Largest accepted upload, in bytes.
+    #[arg(long, env = "AUTOTRACK_MAX_UPLOAD_BYTES", default_value_t = 10_485_760, value_parser = clap::value_parser!(u64).range(1..=1_073_741_824))]
+    pub max_upload_bytes: u64,
+
     /// SMTP server host (unset: mail waits in the outbox).
     #[arg(long, env = "AUTOTRACK_SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -202,6 +206,9 @@ pub struct Settings {
     /// Rate of the password reset endpoints (one bucket).
     #[arg(long, env = "AUTOTRACK_RATE_PASSWORD_RESET", default_value = "5/hour")]
     pub rate_password_reset: String,
+    /// Rate of uploads and analysis requests, per user.
+    #[arg(long, env = "AUTOTRACK_RATE_UPLOAD", default_value = "30/min")]
+    pub rate_upload: String,
     /// Rate of change-password, per user.
     #[arg(
         long,
@@ -261,6 +268,13 @@ pub struct Settings {
         default_value = "0 0 4 * * Sun"
     )]
     pub job_cleanup_notifications: String,
+    /// Schedule of the cleanup_files job.
+    #[arg(
+        long,
+        env = "AUTOTRACK_JOB_CLEANUP_FILES",
+        default_value = "0 0 3 * * *"
+    )]
+    pub job_cleanup_files: String,
     /// Schedule of the health_probe job.
     #[arg(
         long,
@@ -323,6 +337,7 @@ pub struct RateLimits {
     pub otp_resend: Option<Rate>,
     pub password_reset: Option<Rate>,
     pub password_change: Option<Rate>,
+    pub upload: Option<Rate>,
 }
 
 #[derive(Debug, Clone)]
@@ -330,6 +345,7 @@ pub struct JobSchedules {
     pub deliver_mail: String,
     pub maintenance_reminders: String,
     pub cleanup_notifications: String,
+    pub cleanup_files: String,
     pub cleanup_auth: String,
     pub prune_logs: String,
     pub health_probe: String,
@@ -348,6 +364,7 @@ pub struct Config {
     pub otp_policy: OtpPolicy,
     pub default_plan: String,
     pub maintenance_reminder_days: String,
+    pub max_upload_bytes: u64,
     pub access_token_ttl: chrono::Duration,
     pub refresh_token_ttl: chrono::Duration,
     pub smtp: Option<SmtpConfig>,
@@ -429,6 +446,7 @@ impl Config {
             otp_resend: rate("OTP_RESEND", &s.rate_otp_resend)?,
             password_reset: rate("PASSWORD_RESET", &s.rate_password_reset)?,
             password_change: rate("PASSWORD_CHANGE", &s.rate_password_change)?,
+            upload: rate("UPLOAD", &s.rate_upload)?,
         };
         let trusted_proxies = s
             .trusted_proxies
@@ -462,6 +480,7 @@ impl Config {
             otp_policy: s.otp_policy,
             default_plan: s.default_plan.trim().to_owned(),
             maintenance_reminder_days: s.maintenance_reminder_days.clone(),
+            max_upload_bytes: s.max_upload_bytes,
             access_token_ttl: chrono::Duration::minutes(s.access_token_minutes),
             refresh_token_ttl: chrono::Duration::days(s.refresh_token_days),
             smtp,
@@ -483,6 +502,7 @@ impl Config {
                 deliver_mail: s.job_deliver_mail.clone(),
                 maintenance_reminders: s.job_maintenance_reminders.clone(),
                 cleanup_notifications: s.job_cleanup_notifications.clone(),
+                cleanup_files: s.job_cleanup_files.clone(),
                 cleanup_auth: s.job_cleanup_auth.clone(),
                 prune_logs: s.job_prune_logs.clone(),
                 health_probe: s.job_health_probe.clone(),

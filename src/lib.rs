@@ -37,6 +37,8 @@ pub mod telemetry;
 // ---- domains ----
 /// The shared brand and model catalog.
 pub mod catalog;
+/// Document uploads and their analysis.
+pub mod documents;
 /// The garage directory and reviews.
 pub mod garages;
 /// Maintenance records and their reminders.

@@ -97,6 +97,12 @@ pub static JOBS: &[Job] = &[
         run: |s, c| Box::pin(crate::notifications::service::cleanup_job(s, c)),
     },
     Job {
+        name: "cleanup_files",
+        schedule: |c| &c.jobs.cleanup_files,
+        lease: chrono::Duration::hours(1),
+        run: |s, c| Box::pin(crate::documents::jobs::cleanup_files(s, c)),
+    },
+    Job {
         name: "prune_logs",
         schedule: |c| &c.jobs.prune_logs,
         lease: chrono::Duration::hours(1),

@@ -16,6 +16,7 @@ pub enum Scope {
     OtpResend,
     PasswordReset,
     PasswordChange,
+    Upload,
 }
 
 struct Bucket {
@@ -53,6 +54,7 @@ impl Throttles {
             Scope::OtpResend => self.limits.otp_resend,
             Scope::PasswordReset => self.limits.password_reset,
             Scope::PasswordChange => self.limits.password_change,
+            Scope::Upload => self.limits.upload,
         }
     }
 

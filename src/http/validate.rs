@@ -406,6 +406,11 @@ impl Input {
         }
     }
 
+    /// The validation error collected so far, if any (the reading may go on afterwards).
+    pub fn take_error(&mut self) -> Option<AppError> {
+        (!self.errors.is_empty()).then(|| AppError::validation(std::mem::take(&mut self.errors)))
+    }
+
     /// Ends the reading: every collected error at once, or `Ok`.
     pub fn finish(self) -> AppResult<()> {
         if self.errors.is_empty() {

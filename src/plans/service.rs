@@ -51,8 +51,10 @@ pub fn current_usage(
         Resource::Maintenances => {
             crate::maintenances::repo::count_created_since(conn, user_id, &since)?
         }
-        // Documents and diagnostics arrive with their modules; nobody owns any yet.
-        Resource::Documents | Resource::Storage | Resource::Diagnostics => 0,
+        Resource::Documents => crate::documents::repo::count_for_owner(conn, user_id)?,
+        Resource::Storage => crate::documents::repo::bytes_for_owner(conn, user_id)?,
+        // Diagnostics arrive with the assistant module; nobody owns any yet.
+        Resource::Diagnostics => 0,
     })
 }
 
@@ -83,6 +85,39 @@ pub fn check_limit(
             .with_extension("resource", json!(key))
             .with_extension("current", json!(current))
             .with_extension("limit", json!(limit)),
+    )
+}
+
+/// Refuses stored bytes past the plan's storage (400 `plan_limit_reached`, billing.md §7); `replaced` is the size
+/// of a file being replaced.
+pub fn check_storage(
+    conn: &Connection,
+    state: &AppState,
+    user_id: i64,
+    new_bytes: i64,
+    replaced: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let plan = effective_plan(conn, user_id, &state.config.default_plan)?;
+    let limit_mb = plan.limits.storage_mb;
+    if limit_mb == -1 {
+        return Ok(());
+    }
+    let current = current_usage(conn, user_id, Resource::Storage, now)?;
+    if current - replaced + new_bytes <= limit_mb * MIB {
+        return Ok(());
+    }
+    Err(
+        AppError::new(axum::http::StatusCode::BAD_REQUEST, "plan_limit_reached")
+            .with_detail(Tr::new(
+                format!("Storage limit reached ({limit_mb} MB)."),
+                format!("Limite de stockage atteinte ({limit_mb} Mo)."),
+            ))
+            .with_extension("resource", json!("storage"))
+            .with_extension("current", json!(current))
+            .with_extension("limit", json!(limit_mb * MIB))
+            .with_extension("current_bytes", json!(current))
+            .with_extension("limit_mb", json!(limit_mb)),
     )
 }
 

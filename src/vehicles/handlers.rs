@@ -117,7 +117,7 @@ pub async fn vehicle_maintenances(
     ))
 }
 
-/// The vehicle's documents (empty until documents exist).
+/// The vehicle's documents, newest first.
 #[utoipa::path(get, path = "/api/vehicles/{id}/documents", tag = "vehicles", security(("bearer" = [])), params(("id" = i64, Path, description = "vehicle id")),
     responses((status = 200, description = "array"), (status = 404, description = "not_found")))]
 pub async fn vehicle_documents(
@@ -125,7 +125,16 @@ pub async fn vehicle_documents(
     user: AuthUser,
     PathId(id): PathId,
 ) -> AppResult<Json<Value>> {
-    Ok(Json(service::empty_sublist(&state, &user, id).await?))
+    let mut query = std::collections::HashMap::new();
+    query.insert("vehicle_id".to_owned(), id.to_string());
+    service::check_owned(&state, &user, id).await?;
+    let groups = crate::documents::service::by_vehicle(&state, &user, query).await?;
+    Ok(Json(
+        groups
+            .get(0)
+            .map(|g| g["documents"].clone())
+            .unwrap_or_else(|| serde_json::json!([])),
+    ))
 }
 
 /// The vehicle's diagnostics (empty until diagnostics exist).
@@ -136,5 +145,5 @@ pub async fn vehicle_diagnostics(
     user: AuthUser,
     PathId(id): PathId,
 ) -> AppResult<Json<Value>> {
-    Ok(Json(service::empty_sublist(&state, &user, id).await?))
+    Ok(Json(service::check_owned(&state, &user, id).await?))
 }

@@ -38,7 +38,8 @@ fn max_year(state: &AppState) -> i64 {
 
 fn detail(conn: &Connection, v: &VehicleRow, owner: &Owner) -> AppResult<Value> {
     let maintenances = crate::maintenances::repo::count_for_vehicle(conn, v.id)?;
-    Ok(v.to_detail(owner, maintenances, 0))
+    let documents = crate::documents::repo::count_for_vehicle(conn, v.id)?;
+    Ok(v.to_detail(owner, maintenances, documents))
 }
 
 pub async fn list(
@@ -165,10 +166,18 @@ pub async fn update(
 
 pub async fn delete(state: &AppState, user: &AuthUser, id: i64) -> AppResult<()> {
     let uid = user.id;
-    let deleted = state
+    let (deleted, files) = state
         .db
-        .write(move |tx| Ok(repo::delete(tx, uid, id)?))
+        .write(move |tx| {
+            let files = crate::documents::repo::keys_where(tx, "vehicle_id", id)?;
+            let deleted = repo::delete(tx, uid, id)?;
+            Ok((deleted, if deleted { files } else { Vec::new() }))
+        })
         .await?;
+    // The documents went with the vehicle (foreign keys); their files go after the commit.
+    for key in files {
+        state.storage.remove(&key).await;
+    }
     if deleted {
         Ok(())
     } else {
@@ -196,8 +205,8 @@ pub async fn stats(state: &AppState, user: &AuthUser) -> AppResult<Value> {
         .await
 }
 
-/// The sub-lists that belong to modules not built yet answer an empty list after the ownership check.
-pub async fn empty_sublist(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Value> {
+/// 404 unless the vehicle is the caller's; otherwise an empty list (the sub-list of a module not built yet).
+pub async fn check_owned(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Value> {
     let uid = user.id;
     state
         .db

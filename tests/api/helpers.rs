@@ -22,6 +22,8 @@ pub const NO_SCHEDULES: &[&str] = &[
     "",
     "--job-cleanup-notifications",
     "",
+    "--job-cleanup-files",
+    "",
     "--job-prune-logs",
     "",
     "--job-health-probe",

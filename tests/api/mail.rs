@@ -107,6 +107,7 @@ async fn jobs_run_once_each_and_hold_a_lease() {
             "maintenance_reminders",
             "cleanup_auth",
             "cleanup_notifications",
+            "cleanup_files",
             "prune_logs",
             "health_probe"
         ]

@@ -8,6 +8,7 @@ mod helpers;
 
 mod auth;
 mod conventions;
+mod documents;
 mod garages;
 mod health;
 mod mail;
