@@ -45,6 +45,7 @@ pub struct AppState {
     /// Wakes the document analyser when work is queued.
     pub analysis_kick: Arc<Notify>,
     pub storage: crate::documents::storage::Storage,
+    pub ocr: Arc<crate::ocr::OcrHandle>,
     last_tick_ms: Arc<AtomicI64>,
 }
 
@@ -77,6 +78,11 @@ impl AppState {
             mail_kick: Arc::new(Notify::new()),
             analysis_kick: Arc::new(Notify::new()),
             storage: crate::documents::storage::Storage::new(&config.data_dir),
+            ocr: Arc::new(crate::ocr::OcrHandle::new(
+                config.ocr,
+                config.models_dir.clone(),
+                config.analysis_workers,
+            )),
             last_tick_ms: Arc::new(AtomicI64::new(0)),
             config: Arc::new(config),
         })

@@ -125,6 +125,18 @@ pub struct Settings {
     )]
     pub maintenance_reminder_days: String,
 
+    /// Offline text recognition of uploaded images and scanned PDFs: on or off.
+    #[arg(long, env = "AUTOTRACK_OCR", value_enum, default_value = "on")]
+    pub ocr: OnOff,
+
+    /// Read the OCR model files from this directory (default: the models embedded in the binary).
+    #[arg(long, env = "AUTOTRACK_MODELS_DIR")]
+    pub models_dir: Option<PathBuf>,
+
+    /// Documents analysed at the same time.
+    #[arg(long, env = "AUTOTRACK_ANALYSIS_WORKERS", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub analysis_workers: u16,
+
     /// Largest accepted upload, in bytes.
     #[arg(long, env = "AUTOTRACK_MAX_UPLOAD_BYTES", default_value_t = 10_485_760, value_parser = clap::value_parser!(u64).range(1..=1_073_741_824))]
     pub max_upload_bytes: u64,
@@ -268,6 +280,13 @@ pub struct Settings {
         default_value = "0 0 4 * * Sun"
     )]
     pub job_cleanup_notifications: String,
+    /// Schedule of the analyze_documents job (it is also woken at once by new uploads).
+    #[arg(
+        long,
+        env = "AUTOTRACK_JOB_ANALYZE_DOCUMENTS",
+        default_value = "*/5 * * * * *"
+    )]
+    pub job_analyze_documents: String,
     /// Schedule of the cleanup_files job.
     #[arg(
         long,
@@ -346,6 +365,7 @@ pub struct JobSchedules {
     pub maintenance_reminders: String,
     pub cleanup_notifications: String,
     pub cleanup_files: String,
+    pub analyze_documents: String,
     pub cleanup_auth: String,
     pub prune_logs: String,
     pub health_probe: String,
@@ -365,6 +385,9 @@ pub struct Config {
     pub default_plan: String,
     pub maintenance_reminder_days: String,
     pub max_upload_bytes: u64,
+    pub ocr: bool,
+    pub models_dir: Option<PathBuf>,
+    pub analysis_workers: usize,
     pub access_token_ttl: chrono::Duration,
     pub refresh_token_ttl: chrono::Duration,
     pub smtp: Option<SmtpConfig>,
@@ -481,6 +504,9 @@ impl Config {
             default_plan: s.default_plan.trim().to_owned(),
             maintenance_reminder_days: s.maintenance_reminder_days.clone(),
             max_upload_bytes: s.max_upload_bytes,
+            ocr: s.ocr == OnOff::On,
+            models_dir: s.models_dir.clone(),
+            analysis_workers: usize::from(s.analysis_workers),
             access_token_ttl: chrono::Duration::minutes(s.access_token_minutes),
             refresh_token_ttl: chrono::Duration::days(s.refresh_token_days),
             smtp,
@@ -503,6 +529,7 @@ impl Config {
                 maintenance_reminders: s.job_maintenance_reminders.clone(),
                 cleanup_notifications: s.job_cleanup_notifications.clone(),
                 cleanup_files: s.job_cleanup_files.clone(),
+                analyze_documents: s.job_analyze_documents.clone(),
                 cleanup_auth: s.job_cleanup_auth.clone(),
                 prune_logs: s.job_prune_logs.clone(),
                 health_probe: s.job_health_probe.clone(),

@@ -29,6 +29,8 @@ pub mod i18n;
 pub mod mail;
 /// Exact money in cents.
 pub mod money;
+/// Offline text recognition.
+pub mod ocr;
 /// The job table and scheduler.
 pub mod scheduler;
 /// Logging setup.

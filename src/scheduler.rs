@@ -79,6 +79,12 @@ pub static JOBS: &[Job] = &[
         run: |s, c| Box::pin(crate::mail::outbox::deliver_pending(s, c)),
     },
     Job {
+        name: "analyze_documents",
+        schedule: |c| &c.jobs.analyze_documents,
+        lease: chrono::Duration::minutes(15),
+        run: |s, c| Box::pin(crate::documents::jobs::analyze_documents(s, c)),
+    },
+    Job {
         name: "maintenance_reminders",
         schedule: |c| &c.jobs.maintenance_reminders,
         lease: chrono::Duration::hours(1),
@@ -317,6 +323,8 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mail_kick = state.mail_kick.clone();
+    let analysis_kick = state.analysis_kick.clone();
+    let mut analysis_wanted = false;
     let mut first = true;
     // A kick that arrives while deliver_mail runs is kept for the next tick, so queued mail never waits a period.
     let mut mail_wanted = false;
@@ -324,18 +332,22 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = tick.tick() => {},
             _ = mail_kick.notified() => mail_wanted = true,
+            _ = analysis_kick.notified() => analysis_wanted = true,
             _ = stop.changed() => break,
         }
         state.scheduler_ticked();
         running.retain(|_, h| !h.is_finished());
         let now = state.clock.now();
         for (job, cron, next) in schedules.iter_mut() {
-            let kicked = mail_wanted && job.name == "deliver_mail";
+            let kicked = (mail_wanted && job.name == "deliver_mail")
+                || (analysis_wanted && job.name == "analyze_documents");
             if !(*next <= now || kicked) || running.contains_key(job.name) {
                 continue;
             }
-            if kicked {
-                mail_wanted = false;
+            match job.name {
+                "deliver_mail" => mail_wanted = false,
+                "analyze_documents" => analysis_wanted = false,
+                _ => {}
             }
             let trigger = if first {
                 Trigger::Startup

@@ -76,6 +76,20 @@ pub enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Analyse one document file offline and print its text, detected type and fields.
+    Ocr {
+        /// The file (PDF, JPEG, PNG, WebP or GIF).
+        file: std::path::PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+        /// FILE is already extracted text (UTF-8): run only the type detection and field extraction on it.
+        #[arg(long)]
+        from_text: bool,
+        /// Read the OCR models from this directory instead of the ones embedded in the binary.
+        #[arg(long, env = "AUTOTRACK_MODELS_DIR")]
+        models_dir: Option<std::path::PathBuf>,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// Configuration helpers.
@@ -228,6 +242,15 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             println!("sent to {to}; server answered: {answer}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Ocr {
+            file,
+            json,
+            from_text,
+            models_dir,
+        } => {
+            crate::telemetry::init("warn", None);
+            ocr_command(&file, json, from_text, models_dir.as_deref())
+        }
         Command::Openapi => {
             println!("{}", crate::docs::document_json());
             Ok(ExitCode::SUCCESS)
@@ -274,4 +297,61 @@ pub fn example_env() -> String {
         out.push_str(&format!("\n# {help}\n#{env}={}\n", default.join(",")));
     }
     out
+}
+
+/// `autotrack ocr FILE [--json]`: the same analysis as uploaded documents get, printed.
+fn ocr_command(
+    file: &std::path::Path,
+    json: bool,
+    from_text: bool,
+    models_dir: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    use crate::documents::storage::{FileKind, sniff};
+    let bytes = std::fs::read(file).with_context(|| format!("while reading {}", file.display()))?;
+    if from_text {
+        let text = String::from_utf8_lossy(&bytes);
+        let result = crate::documents::extract::analyse(&text, "other", "ocr", 1);
+        println!(
+            "{}",
+            serde_json::json!({"document_type": result.document_type, "analysis_data": result.analysis_data})
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let kind = sniff(&bytes[..bytes.len().min(16)], || bytes.clone())
+        .context("not a PDF, JPEG, PNG, WebP or GIF file")?;
+    let started = std::time::Instant::now();
+    let engine = if matches!(kind, FileKind::Pdf) {
+        crate::ocr::Ocr::load(models_dir).ok()
+    } else {
+        Some(crate::ocr::Ocr::load(models_dir)?)
+    };
+    let loaded = started.elapsed();
+    let text = crate::documents::analysis::extract_text(engine.as_ref(), &bytes, kind)
+        .map_err(|f| anyhow::anyhow!("{}", f.message.en))?;
+    let elapsed = started.elapsed() - loaded;
+    let result = crate::documents::extract::analyse(&text.text, "other", text.source, text.pages);
+    if json {
+        let out = serde_json::json!({"text": text.text, "source": text.source, "pages": text.pages, "document_type": result.document_type,
+            "analysis_data": result.analysis_data, "seconds": elapsed.as_secs_f64()});
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        println!("{}\n", text.text);
+        println!(
+            "source: {} ({} page(s), {:.2} s, models loaded in {:.2} s)",
+            text.source,
+            text.pages,
+            elapsed.as_secs_f64(),
+            loaded.as_secs_f64()
+        );
+        println!(
+            "type: {} (score {})",
+            result.document_type, result.analysis_data["document_type_score"]
+        );
+        if let Some(fields) = result.analysis_data["fields"].as_object() {
+            for (name, f) in fields {
+                println!("  {name}: {} (confidence {})", f["value"], f["confidence"]);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -58,3 +58,55 @@ pub async fn cleanup_files(state: &AppState, ctx: &JobCtx) -> anyhow::Result<Job
         format!("{removed} unreferenced files removed, {missing} documents without a file"),
     ))
 }
+
+/// `analyze_documents`: drains the queue. Runs hold the job's lease, so a `processing` row seen at the start of a
+/// run was left by a crash: it goes back to `pending` (counted as an attempt). Each document is claimed with a
+/// conditional update and its result is written only if it is still the same run of the same file.
+pub async fn analyze_documents(state: &AppState, ctx: &JobCtx) -> anyhow::Result<JobOutcome> {
+    let now = crate::db::ts(state.clock.now());
+    let recovered = state
+        .db
+        .write(move |tx| Ok(super::repo::recover_processing(tx, &now)?))
+        .await?;
+    if recovered > 0 {
+        tracing::warn!(recovered, "documents left in processing were queued again");
+    }
+    let workers = state.config.analysis_workers.max(1);
+    let (mut done, mut failed) = (0i64, 0i64);
+    loop {
+        let mut batch = Vec::new();
+        for _ in 0..workers {
+            if ctx.stopping() {
+                break;
+            }
+            let now = crate::db::ts(state.clock.now());
+            match state
+                .db
+                .write(move |tx| Ok(super::repo::claim_next(tx, &now)?))
+                .await?
+            {
+                Some(claim) => batch.push(claim),
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let runs = batch.into_iter().map(|claim| {
+            let state = state.clone();
+            tokio::spawn(async move { super::service::run_analysis(&state, claim).await })
+        });
+        for handle in runs.collect::<Vec<_>>() {
+            match handle.await {
+                Ok(Ok(true)) => done += 1,
+                Ok(Ok(false)) => failed += 1,
+                Ok(Err(e)) => return Err(e.into()),
+                Err(e) => return Err(anyhow::anyhow!("analysis task failed: {e}")),
+            }
+        }
+    }
+    Ok(JobOutcome::new(
+        done + failed,
+        format!("{done} analysed, {failed} failed"),
+    ))
+}

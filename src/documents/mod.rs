@@ -5,6 +5,8 @@
 //! Routes: `/api/documents/…` and its actions (`download`, `analyze`, `batch_analyze`, `by_type`, `unanalyzed`,
 //! `stats`, `by_vehicle`).
 
+pub mod analysis;
+pub mod extract;
 pub mod handlers;
 pub mod jobs;
 pub mod model;

@@ -166,6 +166,78 @@ pub fn queue(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<i64> {
     )
 }
 
+/// What the analyser needs of a claimed document.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub id: i64,
+    pub user_id: i64,
+    pub storage_key: String,
+    pub mime_type: String,
+    pub document_type: String,
+    pub run: i64,
+    pub attempts: i64,
+}
+
+/// Takes the oldest pending document: `processing`, one more attempt.
+pub fn claim_next(conn: &Connection, now: &str) -> rusqlite::Result<Option<Claim>> {
+    conn.query_row(
+        "UPDATE documents SET analysis_status = 'processing', analysis_started_at = ?1, analysis_attempts = analysis_attempts + 1 \
+         WHERE id = (SELECT id FROM documents WHERE analysis_status = 'pending' ORDER BY updated_at, id LIMIT 1) \
+         RETURNING id, user_id, storage_key, mime_type, document_type, analysis_run, analysis_attempts",
+        [now],
+        |r| {
+            Ok(Claim {
+                id: r.get(0)?,
+                user_id: r.get(1)?,
+                storage_key: r.get(2)?,
+                mime_type: r.get(3)?,
+                document_type: r.get(4)?,
+                run: r.get(5)?,
+                attempts: r.get(6)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Rows left `processing` (by a crash) go back to `pending`.
+pub fn recover_processing(conn: &Connection, now: &str) -> rusqlite::Result<usize> {
+    conn.execute("UPDATE documents SET analysis_status = 'pending', updated_at = ?1 WHERE analysis_status = 'processing'", [now])
+}
+
+/// Stores a successful result, only if the row is still this run of this file.
+pub fn finish_done(
+    conn: &Connection,
+    c: &Claim,
+    document_type: &str,
+    text: &str,
+    data: &serde_json::Value,
+    now: &str,
+) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "UPDATE documents SET analysis_status = 'done', analysis_error = NULL, extracted_text = ?4, analysis_data = ?5, \
+         document_type = ?6, analyzed_at = ?7, updated_at = ?7 \
+         WHERE id = ?1 AND analysis_status = 'processing' AND storage_key = ?2 AND analysis_run = ?3",
+        params![c.id, c.storage_key, c.run, text, data.to_string(), document_type, now],
+    )? == 1)
+}
+
+/// A failed attempt: back to `pending` when it may pass next time, else `failed` with the reason.
+pub fn finish_failed(
+    conn: &Connection,
+    c: &Claim,
+    error: &str,
+    retry: bool,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE documents SET analysis_status = CASE WHEN ?4 THEN 'pending' ELSE 'failed' END, analysis_error = ?5, updated_at = ?6 \
+         WHERE id = ?1 AND analysis_status = 'processing' AND storage_key = ?2 AND analysis_run = ?3",
+        params![c.id, c.storage_key, c.run, retry, error, now],
+    )?;
+    Ok(())
+}
+
 pub fn count_for_owner(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
     conn.query_row(
         "SELECT count(*) FROM documents WHERE user_id = ?1",

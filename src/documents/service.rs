@@ -409,6 +409,108 @@ pub async fn by_vehicle(
         .await
 }
 
+/// Analyses one claimed document (text extraction off the runtime, bounded by the OCR gate) and stores the
+/// outcome; returns whether it succeeded.
+pub async fn run_analysis(state: &AppState, claim: super::repo::Claim) -> AppResult<bool> {
+    use super::analysis;
+    const MAX_ATTEMPTS: i64 = 3;
+    let lang = {
+        let uid = claim.user_id;
+        crate::i18n::Lang::from_setting(
+            &state
+                .db
+                .read(move |c| Ok(crate::user_settings::repo::language(c, uid)?))
+                .await?,
+        )
+    };
+    let kind = super::storage::FileKind::from_mime(&claim.mime_type);
+    let outcome: Result<analysis::Text, analysis::Failure> =
+        match (kind, state.storage.path(&claim.storage_key)) {
+            (Some(kind), Some(path)) => match tokio::fs::read(&path).await {
+                Ok(bytes) => {
+                    let ocr = state.ocr.clone();
+                    let permit = state.ocr.gate().await;
+                    let work = crate::telemetry::spawn_blocking_in_span(move || {
+                        let engine = ocr.engine();
+                        Ok(analysis::extract_text(engine, &bytes, kind))
+                    });
+                    // 60 s per page at most; a PDF of the maximum size gets the time of its OCR page limit.
+                    let budget = std::time::Duration::from_secs(
+                        60 * if kind == super::storage::FileKind::Pdf {
+                            10
+                        } else {
+                            1
+                        },
+                    );
+                    let result = match tokio::time::timeout(budget, work).await {
+                        Ok(r) => r?,
+                        Err(_) => Err(analysis::Failure {
+                            message: Tr::new(
+                                "The analysis took too long.",
+                                "L'analyse a pris trop de temps.",
+                            ),
+                            retry: false,
+                        }),
+                    };
+                    drop(permit);
+                    result
+                }
+                Err(e) => {
+                    tracing::error!(document_id = claim.id, error = %e, "stored file missing");
+                    Err(analysis::Failure {
+                        message: Tr::new(
+                            "The stored file is missing.",
+                            "Le fichier stocké est introuvable.",
+                        ),
+                        retry: false,
+                    })
+                }
+            },
+            _ => Err(analysis::Failure {
+                message: Tr::new(
+                    "Analysis is only available for images and PDFs.",
+                    "L'analyse n'est disponible que pour les images et les PDF.",
+                ),
+                retry: false,
+            }),
+        };
+    let now = ts(state.clock.now());
+    match outcome {
+        Ok(text) => {
+            let result =
+                super::extract::analyse(&text.text, &claim.document_type, text.source, text.pages);
+            let stored = state
+                .db
+                .write(move |tx| {
+                    Ok(super::repo::finish_done(
+                        tx,
+                        &claim,
+                        &result.document_type,
+                        &text.text,
+                        &result.analysis_data,
+                        &now,
+                    )?)
+                })
+                .await?;
+            Ok(stored)
+        }
+        Err(f) => {
+            let retry = f.retry && claim.attempts < MAX_ATTEMPTS;
+            let message = f.message.get(lang).to_owned();
+            tracing::info!(document_id = claim.id, retry, "document analysis failed");
+            state
+                .db
+                .write(move |tx| {
+                    Ok(super::repo::finish_failed(
+                        tx, &claim, &message, retry, &now,
+                    )?)
+                })
+                .await?;
+            Ok(false)
+        }
+    }
+}
+
 fn not_supported() -> AppError {
     AppError::new(StatusCode::BAD_REQUEST, "analysis_not_supported").with_detail(Tr::new(
         "Analysis is only available for images and PDFs.",

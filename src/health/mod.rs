@@ -107,6 +107,18 @@ fn check_scheduler(state: &AppState) -> Value {
     }
 }
 
+/// The OCR check of the overall health: cheap (no model load); `/api/health/ocr/` loads them.
+fn check_ocr(state: &AppState) -> Value {
+    if !state.ocr.enabled() {
+        return json!({"status": "disabled"});
+    }
+    match state.ocr.error() {
+        Some(e) => json!({"status": "error", "error": short(&e)}),
+        None if state.ocr.loaded() || state.ocr.files_present() => json!({"status": "ok"}),
+        None => json!({"status": "error", "error": "model files missing"}),
+    }
+}
+
 /// All checks and the overall status; `true` when the service is unhealthy (database down).
 async fn overall(state: &AppState) -> (Value, bool) {
     let (db, smtp) = tokio::join!(check_db(state), cached_smtp(state));
@@ -119,7 +131,7 @@ async fn overall(state: &AppState) -> (Value, bool) {
         "database": database,
         "stripe": {"status": "disabled"},
         "smtp": smtp,
-        "ocr": {"status": "disabled"},
+        "ocr": check_ocr(state),
         "scheduler": scheduler,
     });
     let unhealthy = db.is_err();
@@ -207,10 +219,40 @@ pub async fn health_stripe() -> Response {
     Json(json!({"status": "disabled", "stripe": "not_configured", "message": "Stripe API key not configured"})).into_response()
 }
 
-/// The OCR check (disabled until documents exist).
-#[utoipa::path(get, path = "/api/health/ocr", tag = "health", responses((status = 200, description = "disabled")))]
-pub async fn health_ocr() -> Response {
-    Json(json!({"status": "disabled", "ocr": "disabled"})).into_response()
+/// The OCR check: loads the models if needed.
+#[utoipa::path(get, path = "/api/health/ocr", tag = "health", responses((status = 200, description = "ready or disabled"), (status = 503, description = "error")))]
+pub async fn health_ocr(State(state): State<AppState>) -> Response {
+    if !state.ocr.enabled() {
+        return Json(json!({"status": "disabled", "ocr": "disabled"})).into_response();
+    }
+    let pending = state
+        .db
+        .read(|c| Ok(crate::documents::repo::pending_count(c)?))
+        .await
+        .unwrap_or(-1);
+    let handle = state.ocr.clone();
+    let engine = crate::telemetry::spawn_blocking_in_span(move || {
+        Ok(handle.engine().map(|o| o.engine.clone()))
+    })
+    .await;
+    match engine {
+        Ok(Some(name)) => Json(
+            json!({"status": "healthy", "ocr": "ready", "engine": name, "queue_pending": pending}),
+        )
+        .into_response(),
+        _ => {
+            let error = state
+                .ocr
+                .error()
+                .map(|e| short(&e))
+                .unwrap_or_else(|| "model files missing".to_owned());
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unhealthy", "ocr": "error", "error": error})),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// The `health_probe` job: the same checks, logging every failure.

@@ -16,7 +16,7 @@ async fn health_reports_every_check() {
     assert_eq!(r.body["checks"]["database"]["status"], "ok");
     assert_eq!(r.body["checks"]["smtp"]["status"], "ok");
     assert_eq!(r.body["checks"]["stripe"]["status"], "disabled");
-    assert_eq!(r.body["checks"]["ocr"]["status"], "disabled");
+    assert_eq!(r.body["checks"]["ocr"]["status"], "ok");
     assert_eq!(r.body["checks"]["scheduler"]["status"], "ok");
 
     let db = app.get("/api/health/db", None).await;
@@ -40,9 +40,16 @@ async fn health_reports_every_check() {
         app.get("/api/health/stripe/", None).await.body["stripe"],
         "not_configured"
     );
+    let ocr = app.get("/api/health/ocr/", None).await;
     assert_eq!(
-        app.get("/api/health/ocr/", None).await.body["ocr"],
-        "disabled"
+        (
+            ocr.status,
+            ocr.body["ocr"].as_str(),
+            ocr.body["queue_pending"].as_i64()
+        ),
+        (200, Some("ready"), Some(0)),
+        "{}",
+        ocr.text
     );
     let head = TestApp::read(app.client.head(format!("{}/api/health/", app.base))).await;
     assert_eq!(head.status, 200);

@@ -24,6 +24,8 @@ pub const NO_SCHEDULES: &[&str] = &[
     "",
     "--job-cleanup-files",
     "",
+    "--job-analyze-documents",
+    "",
     "--job-prune-logs",
     "",
     "--job-health-probe",

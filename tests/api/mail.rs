@@ -104,6 +104,7 @@ async fn jobs_run_once_each_and_hold_a_lease() {
         names,
         [
             "deliver_mail",
+            "analyze_documents",
             "maintenance_reminders",
             "cleanup_auth",
             "cleanup_notifications",

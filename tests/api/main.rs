@@ -6,6 +6,7 @@ mod smtp;
 
 mod helpers;
 
+mod analysis;
 mod auth;
 mod conventions;
 mod documents;

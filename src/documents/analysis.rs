@@ -1,0 +1,128 @@
+//! The analysis of one document: text from the PDF text layer or OCR, then type detection and typed fields
+//! (`extract.rs`). Pure of the database: the `analyze_documents` job and `autotrack ocr` both call it.
+
+use crate::i18n::Tr;
+use crate::ocr::Ocr;
+use crate::ocr::image_input::{self, InputError, PdfPage};
+
+use super::storage::FileKind;
+
+/// Text extracted from a file.
+#[derive(Debug, Clone)]
+pub struct Text {
+    /// Pages separated by a blank line.
+    pub text: String,
+    /// `text_layer`, `ocr` or `mixed`.
+    pub source: &'static str,
+    pub pages: usize,
+}
+
+/// Why an analysis failed; `retry` for errors that may pass on a new attempt.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: Tr,
+    pub retry: bool,
+}
+
+fn no_ocr() -> Failure {
+    Failure {
+        message: Tr::new(
+            "Text recognition is not available on this server.",
+            "La reconnaissance de texte n'est pas disponible sur ce serveur.",
+        ),
+        retry: false,
+    }
+}
+
+fn from_input(e: InputError) -> Failure {
+    match e {
+        InputError::TooLarge => Failure {
+            message: Tr::new(
+                "Image too large to analyse.",
+                "Image trop grande pour être analysée.",
+            ),
+            retry: false,
+        },
+        InputError::Unreadable(_) => Failure {
+            message: Tr::new(
+                "The file could not be read (damaged or unsupported).",
+                "Le fichier n'a pas pu être lu (endommagé ou non pris en charge).",
+            ),
+            retry: false,
+        },
+    }
+}
+
+/// Extracts the text of a file (blocking: call it on a blocking thread).
+pub fn extract_text(ocr: Option<&Ocr>, bytes: &[u8], kind: FileKind) -> Result<Text, Failure> {
+    match kind {
+        FileKind::Pdf => {
+            let pages =
+                image_input::read_pdf(bytes).map_err(|e| match e.downcast::<InputError>() {
+                    Ok(input) => from_input(input),
+                    Err(_) => from_input(InputError::Unreadable("pdf".into())),
+                })?;
+            let (mut layer, mut scanned) = (0, 0);
+            let mut texts = Vec::with_capacity(pages.len());
+            for page in &pages {
+                match page {
+                    PdfPage::Text(t) => {
+                        layer += 1;
+                        texts.push(t.trim().to_owned());
+                    }
+                    PdfPage::Scanned(images) => {
+                        scanned += 1;
+                        let ocr = ocr.ok_or_else(no_ocr)?;
+                        let mut page_text = Vec::new();
+                        for img in images {
+                            let r = ocr.recognise(img).map_err(|e| Failure {
+                                message: internal(&e),
+                                retry: true,
+                            })?;
+                            page_text.push(r.text());
+                        }
+                        texts.push(page_text.join("\n"));
+                    }
+                }
+            }
+            let source = match (layer, scanned) {
+                (_, 0) => "text_layer",
+                (0, _) => "ocr",
+                _ => "mixed",
+            };
+            Ok(Text {
+                text: texts.join("\n\n"),
+                source,
+                pages: pages.len(),
+            })
+        }
+        FileKind::Jpeg | FileKind::Png | FileKind::Webp | FileKind::Gif => {
+            let ocr = ocr.ok_or_else(no_ocr)?;
+            let img = image_input::decode_image(bytes).map_err(from_input)?;
+            let r = ocr.recognise(&img).map_err(|e| Failure {
+                message: internal(&e),
+                retry: true,
+            })?;
+            Ok(Text {
+                text: r.text(),
+                source: "ocr",
+                pages: 1,
+            })
+        }
+        FileKind::Doc | FileKind::Docx => Err(Failure {
+            message: Tr::new(
+                "Analysis is only available for images and PDFs.",
+                "L'analyse n'est disponible que pour les images et les PDF.",
+            ),
+            retry: false,
+        }),
+    }
+}
+
+fn internal(e: &anyhow::Error) -> Tr {
+    tracing::warn!(error = format!("{e:#}"), "text recognition failed");
+    Tr::new(
+        "Text recognition failed.",
+        "La reconnaissance de texte a échoué.",
+    )
+}

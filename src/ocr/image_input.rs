@@ -1,0 +1,217 @@
+//! Turning stored files into text sources: images decoded with their EXIF orientation (after a pixel-count check
+//! from the header), and PDFs read page by page (the text layer when there is one, else the page's embedded
+//! raster images for OCR).
+
+use std::io::Cursor;
+
+use anyhow::{Context, bail};
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits, RgbImage};
+
+/// Largest image analysed (documents.md §6.2).
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Text layer read for at most this many pages; OCR on at most this many scanned pages.
+pub const MAX_TEXT_PAGES: usize = 50;
+pub const MAX_OCR_PAGES: usize = 10;
+/// A page whose text layer has fewer non-space characters is treated as scanned.
+const MIN_LAYER_CHARS: usize = 20;
+
+#[derive(Debug)]
+pub enum InputError {
+    TooLarge,
+    Unreadable(String),
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::TooLarge => write!(f, "image too large to analyse"),
+            InputError::Unreadable(e) => write!(f, "unreadable file: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Decodes an image (GIF: first frame), refusing more than 40 megapixels before decoding, and applies the EXIF
+/// orientation.
+pub fn decode_image(bytes: &[u8]) -> Result<RgbImage, InputError> {
+    let unreadable = |e: &dyn std::fmt::Display| InputError::Unreadable(e.to_string());
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| unreadable(&e))?;
+    let (w, h) = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| unreadable(&e))?
+        .into_dimensions()
+        .map_err(|e| unreadable(&e))?;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(InputError::TooLarge);
+    }
+    let mut reader = reader;
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_PIXELS * 4 + 64 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|e| unreadable(&e))?;
+    let orientation = decoder.orientation().map_err(|e| unreadable(&e))?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| unreadable(&e))?;
+    img.apply_orientation(orientation);
+    Ok(img.to_rgb8())
+}
+
+/// One PDF page: its text layer, or the images to OCR.
+pub enum PdfPage {
+    Text(String),
+    Scanned(Vec<RgbImage>),
+}
+
+/// Reads a PDF's pages (bounded): text layers, and for pages without one their embedded JPEG or 8-bit raw images.
+pub fn read_pdf(bytes: &[u8]) -> anyhow::Result<Vec<PdfPage>> {
+    let doc = lopdf::Document::load_mem(bytes).context("not a readable PDF")?;
+    let mut pages = Vec::new();
+    let mut scanned = 0;
+    for (_, id) in doc.get_pages().into_iter().take(MAX_TEXT_PAGES) {
+        let text = page_text(&doc, id).unwrap_or_default();
+        if text.chars().filter(|c| !c.is_whitespace()).count() >= MIN_LAYER_CHARS {
+            pages.push(PdfPage::Text(text));
+            continue;
+        }
+        if scanned >= MAX_OCR_PAGES {
+            continue;
+        }
+        scanned += 1;
+        let mut images = Vec::new();
+        for img in doc.get_page_images(id).unwrap_or_default() {
+            if (img.width.max(0) as u64) * (img.height.max(0) as u64) > MAX_PIXELS {
+                bail!(InputError::TooLarge);
+            }
+            let filters = img.filters.clone().unwrap_or_default();
+            let decoded = if filters.iter().any(|f| f == "DCTDecode") {
+                decode_image(img.content).ok()
+            } else {
+                raw_image(
+                    &doc,
+                    img.id,
+                    img.width,
+                    img.height,
+                    img.color_space.as_deref(),
+                    img.bits_per_component,
+                )
+            };
+            if let Some(d) = decoded {
+                images.push(d);
+            }
+        }
+        pages.push(PdfPage::Scanned(images));
+    }
+    if pages.is_empty() {
+        bail!("the PDF has no pages");
+    }
+    Ok(pages)
+}
+
+/// The text layer of a page, with a line break wherever the text moves to a new line (lopdf's own extraction
+/// runs the lines of a page together) and a space for wide gaps inside `TJ` arrays.
+fn page_text(doc: &lopdf::Document, page: lopdf::ObjectId) -> anyhow::Result<String> {
+    use lopdf::Object;
+    use lopdf::content::Content;
+    let encodings: std::collections::BTreeMap<Vec<u8>, lopdf::Encoding> = doc
+        .get_page_fonts(page)?
+        .into_iter()
+        .filter_map(|(name, font)| font.get_font_encoding(doc).ok().map(|e| (name, e)))
+        .collect();
+    let content = Content::decode(&doc.get_page_content(page)?)?;
+    let mut text = String::new();
+    let mut encoding = None;
+    let newline = |t: &mut String| {
+        if !t.is_empty() && !t.ends_with('\n') {
+            t.push('\n');
+        }
+    };
+    fn push(t: &mut String, enc: &lopdf::Encoding, operands: &[Object]) {
+        for op in operands {
+            match op {
+                Object::String(bytes, _) => {
+                    t.push_str(&lopdf::Document::decode_text(enc, bytes).unwrap_or_default())
+                }
+                Object::Array(items) => push(t, enc, items),
+                Object::Integer(i) if *i < -200 => t.push(' '),
+                Object::Real(r) if *r < -200.0 => t.push(' '),
+                _ => {}
+            }
+        }
+    }
+    let mut last_y: Option<f32> = None;
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "Tf" => {
+                encoding = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .and_then(|n| encodings.get(n))
+            }
+            "Tj" | "TJ" => {
+                if let Some(enc) = encoding {
+                    push(&mut text, enc, &op.operands);
+                }
+            }
+            "'" | "\"" => {
+                newline(&mut text);
+                if let Some(enc) = encoding {
+                    push(
+                        &mut text,
+                        enc,
+                        &op.operands[op.operands.len().saturating_sub(1)..],
+                    );
+                }
+            }
+            "T*" | "ET" => newline(&mut text),
+            "Td" | "TD" => {
+                if op
+                    .operands
+                    .get(1)
+                    .and_then(|o| o.as_float().ok())
+                    .is_some_and(|dy| dy.abs() > 0.01)
+                {
+                    newline(&mut text);
+                } else if !text.ends_with(['\n', ' ']) && !text.is_empty() {
+                    text.push(' ');
+                }
+            }
+            "Tm" => {
+                let y = op.operands.get(5).and_then(|o| o.as_float().ok());
+                if y.is_some() && last_y.is_some() && y != last_y {
+                    newline(&mut text);
+                }
+                last_y = y;
+            }
+            _ => {}
+        }
+    }
+    Ok(text)
+}
+
+/// An uncompressed (after the stream filters) 8-bit RGB or grey image.
+fn raw_image(
+    doc: &lopdf::Document,
+    id: lopdf::ObjectId,
+    w: i64,
+    h: i64,
+    space: Option<&str>,
+    bits: Option<i64>,
+) -> Option<RgbImage> {
+    if bits != Some(8) || w <= 0 || h <= 0 {
+        return None;
+    }
+    let stream = doc.get_object(id).ok()?.as_stream().ok()?;
+    let data = stream.decompressed_content().ok()?;
+    let (w, h) = (u32::try_from(w).ok()?, u32::try_from(h).ok()?);
+    match space {
+        Some("DeviceRGB") => RgbImage::from_raw(w, h, data.get(..(w * h * 3) as usize)?.to_vec()),
+        Some("DeviceGray") => {
+            let grey = image::GrayImage::from_raw(w, h, data.get(..(w * h) as usize)?.to_vec())?;
+            Some(DynamicImage::ImageLuma8(grey).to_rgb8())
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,424 @@
+//! Offline text recognition in pure Rust: PP-OCRv6 small detection and recognition models (Apache-2.0, bundled
+//! under `models/` and embedded in the binary) run with rten. The pipeline: DB text detection → rotated boxes
+//! (min-area rectangles of the probability-map components, unclipped) → upright crops sampled along each box →
+//! CTC recognition → reading order. Models load once; callers run `recognise` on a blocking thread.
+
+pub mod image_input;
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use anyhow::{Context, anyhow, bail};
+use image::RgbImage;
+use rten::Model;
+use rten_imageproc::{
+    PointF, RetrievalMode, RotatedRect, find_contours, min_area_rect, simplify_polygon,
+};
+use rten_tensor::NdTensor;
+use rten_tensor::prelude::*;
+
+const DET_MODEL: &str = "PP-OCRv6_det_small.rten";
+const REC_MODEL: &str = "PP-OCRv6_rec_small.rten";
+const DICT: &str = "ppocrv6_dict.txt";
+
+/// Longest side given to the detector (multiples of 32 are required by the model).
+const DET_MAX_SIDE: u32 = 1600;
+/// Probability above which a pixel is text, and mean probability a box needs to be kept.
+const DET_THRESHOLD: f32 = 0.3;
+const BOX_THRESHOLD: f32 = 0.5;
+/// Boxes are grown by `area × ratio / perimeter` (the DB "unclip").
+const UNCLIP_RATIO: f32 = 1.6;
+/// Height of the recognition input, and the widest crop given to it.
+const REC_HEIGHT: u32 = 48;
+const REC_MAX_WIDTH: u32 = 2400;
+
+#[derive(rust_embed::Embed)]
+#[folder = "models/"]
+#[include = "*.rten"]
+#[include = "*.txt"]
+struct Bundled;
+
+pub struct Ocr {
+    det: Model,
+    rec: Model,
+    /// Class `i` of the recogniser is `dict[i - 1]`; 0 is the CTC blank; one past the dictionary is a space.
+    dict: Vec<String>,
+    pub engine: String,
+}
+
+/// One recognised line, in image coordinates.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub text: String,
+    pub confidence: f32,
+    pub center_y: f32,
+    pub left: f32,
+    pub height: f32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Recognised {
+    pub lines: Vec<Line>,
+}
+
+impl Recognised {
+    /// The text in reading order: rows top to bottom (boxes that overlap vertically share a row), left to right.
+    pub fn text(&self) -> String {
+        let mut lines = self.lines.clone();
+        lines.sort_by(|a, b| a.center_y.total_cmp(&b.center_y));
+        let mut rows: Vec<Vec<Line>> = Vec::new();
+        for l in lines {
+            match rows.last_mut() {
+                Some(row)
+                    if (row[0].center_y - l.center_y).abs() < row[0].height.min(l.height) * 0.5 =>
+                {
+                    row.push(l)
+                }
+                _ => rows.push(vec![l]),
+            }
+        }
+        rows.into_iter()
+            .map(|mut row| {
+                row.sort_by(|a, b| a.left.total_cmp(&b.left));
+                row.iter()
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    pub fn mean_confidence(&self) -> f32 {
+        if self.lines.is_empty() {
+            0.0
+        } else {
+            self.lines.iter().map(|l| l.confidence).sum::<f32>() / self.lines.len() as f32
+        }
+    }
+}
+
+fn load_model(dir: Option<&Path>, name: &str) -> anyhow::Result<Model> {
+    match dir {
+        Some(d) => Model::load_file(d.join(name))
+            .with_context(|| format!("while loading {}", d.join(name).display())),
+        None => match Bundled::get(name).map(|f| f.data) {
+            Some(Cow::Borrowed(bytes)) => Ok(Model::load_static_slice(bytes)?),
+            Some(Cow::Owned(bytes)) => Ok(Model::load(bytes)?),
+            None => bail!("model {name} is not bundled in this binary"),
+        },
+    }
+}
+
+fn load_dict(dir: Option<&Path>) -> anyhow::Result<Vec<String>> {
+    let raw = match dir {
+        Some(d) => std::fs::read_to_string(d.join(DICT))
+            .with_context(|| format!("while reading {}", d.join(DICT).display()))?,
+        None => String::from_utf8(
+            Bundled::get(DICT)
+                .ok_or_else(|| anyhow!("{DICT} is not bundled"))?
+                .data
+                .into_owned(),
+        )?,
+    };
+    Ok(raw
+        .lines()
+        .map(|l| l.trim_end_matches('\r').to_owned())
+        .collect())
+}
+
+impl Ocr {
+    /// Loads the models from `dir` (`AUTOTRACK_MODELS_DIR`), or the ones embedded in the binary.
+    pub fn load(dir: Option<&Path>) -> anyhow::Result<Ocr> {
+        let det = load_model(dir, DET_MODEL)?;
+        let rec = load_model(dir, REC_MODEL)?;
+        let dict = load_dict(dir)?;
+        if dict.len() < 100 {
+            bail!("the recognition dictionary has only {} entries", dict.len());
+        }
+        Ok(Ocr {
+            det,
+            rec,
+            dict,
+            engine: "pp-ocrv6-small (rten)".to_owned(),
+        })
+    }
+
+    /// Finds and reads the text of an image.
+    pub fn recognise(&self, image: &RgbImage) -> anyhow::Result<Recognised> {
+        let boxes = self.detect(image)?;
+        let mut lines = Vec::with_capacity(boxes.len());
+        for rect in boxes {
+            let Some((crop, height, width)) = upright_crop(image, &rect) else {
+                continue;
+            };
+            let (text, confidence) = self.read_line(&crop, width)?;
+            let text = text.trim().to_owned();
+            if text.is_empty() || confidence < 0.3 {
+                continue;
+            }
+            let c = rect.center();
+            let left = rect.corners().iter().map(|p| p.x).fold(f32::MAX, f32::min);
+            lines.push(Line {
+                text,
+                confidence,
+                center_y: c.y,
+                left,
+                height,
+            });
+        }
+        Ok(Recognised { lines })
+    }
+
+    /// Text boxes, as rotated rectangles in image coordinates.
+    fn detect(&self, image: &RgbImage) -> anyhow::Result<Vec<RotatedRect>> {
+        let (w, h) = image.dimensions();
+        if w < 8 || h < 8 {
+            return Ok(Vec::new());
+        }
+        let scale = (DET_MAX_SIDE as f32 / w.max(h) as f32).min(1.0);
+        let round32 = |v: f32| ((v / 32.0).round().max(1.0) as u32) * 32;
+        let (dw, dh) = (round32(w as f32 * scale), round32(h as f32 * scale));
+        let resized = image::imageops::resize(image, dw, dh, image::imageops::FilterType::Triangle);
+        const MEAN: [f32; 3] = [0.485, 0.456, 0.406];
+        const STD: [f32; 3] = [0.229, 0.224, 0.225];
+        let (dwu, dhu) = (dw as usize, dh as usize);
+        let mut data = vec![0f32; 3 * dwu * dhu];
+        for (x, y, px) in resized.enumerate_pixels() {
+            for c in 0..3 {
+                data[c * dwu * dhu + y as usize * dwu + x as usize] =
+                    (f32::from(px[c]) / 255.0 - MEAN[c]) / STD[c];
+            }
+        }
+        let input = NdTensor::from_data([1, 3, dhu, dwu], data);
+        let output: NdTensor<f32, 4> = self.det.run_one(input.into(), None)?.try_into()?;
+        let [_, _, oh, ow] = output.shape();
+        let prob = output.slice((0, 0));
+        let mask = NdTensor::from_data(
+            [oh, ow],
+            prob.iter().map(|p| *p > DET_THRESHOLD).collect::<Vec<_>>(),
+        );
+        let (sx, sy) = (w as f32 / ow as f32, h as f32 / oh as f32);
+        let mut rects = Vec::new();
+        for poly in find_contours(mask.view(), RetrievalMode::External).iter() {
+            if poly.len() < 4 {
+                continue;
+            }
+            let points: Vec<PointF> = poly.iter().map(|p| p.to_f32()).collect();
+            let Some(rect) = min_area_rect(&simplify_polygon(&points, 1.0)) else {
+                continue;
+            };
+            let (rw, rh) = (rect.width(), rect.height());
+            if rw.min(rh) < 2.0 {
+                continue;
+            }
+            // Mean probability over the component's bounding box pixels that are text.
+            let (mut sum, mut n) = (0f32, 0u32);
+            let (x0, x1) = (
+                poly.iter().map(|p| p.x).min().unwrap_or(0),
+                poly.iter().map(|p| p.x).max().unwrap_or(0),
+            );
+            let (y0, y1) = (
+                poly.iter().map(|p| p.y).min().unwrap_or(0),
+                poly.iter().map(|p| p.y).max().unwrap_or(0),
+            );
+            for y in y0.max(0) as usize..=(y1.max(0) as usize).min(oh - 1) {
+                for x in x0.max(0) as usize..=(x1.max(0) as usize).min(ow - 1) {
+                    let p = prob[[y, x]];
+                    if p > DET_THRESHOLD {
+                        sum += p;
+                        n += 1;
+                    }
+                }
+            }
+            if n == 0 || sum / n as f32 <= BOX_THRESHOLD {
+                continue;
+            }
+            let grow = rw * rh * UNCLIP_RATIO / (2.0 * (rw + rh));
+            let mut rect = rect;
+            rect.resize(rw + 2.0 * grow, rh + 2.0 * grow);
+            // Back to image coordinates (the map is the size of the resized input).
+            let corners = rect.corners().map(|p| PointF::from_yx(p.y * sy, p.x * sx));
+            if let Some(r) = min_area_rect(&corners) {
+                rects.push(r);
+            }
+        }
+        Ok(rects)
+    }
+
+    /// Greedy CTC decoding of one upright crop (`[1, 3, 48, width]`, values in [-1, 1]).
+    fn read_line(&self, crop: &[f32], width: u32) -> anyhow::Result<(String, f32)> {
+        let input = NdTensor::from_data([1, 3, REC_HEIGHT as usize, width as usize], crop.to_vec());
+        let output: NdTensor<f32, 3> = self.rec.run_one(input.into(), None)?.try_into()?;
+        let [_, steps, classes] = output.shape();
+        let mut text = String::new();
+        let (mut prev, mut conf_sum, mut kept) = (0usize, 0f32, 0u32);
+        for t in 0..steps {
+            let (mut best, mut best_p) = (0usize, f32::MIN);
+            for c in 0..classes {
+                let p = output[[0, t, c]];
+                if p > best_p {
+                    best = c;
+                    best_p = p;
+                }
+            }
+            if best != 0 && best != prev {
+                match self.dict.get(best - 1) {
+                    Some(ch) => text.push_str(ch),
+                    None => text.push(' '),
+                }
+                conf_sum += best_p;
+                kept += 1;
+            }
+            prev = best;
+        }
+        Ok((
+            text,
+            if kept == 0 {
+                0.0
+            } else {
+                conf_sum / kept as f32
+            },
+        ))
+    }
+}
+
+/// Samples the box into an upright, 48-pixel-high, normalised crop (bilinear), returning it with its height in the
+/// source image and the crop width. Boxes are read along their longer side.
+fn upright_crop(image: &RgbImage, rect: &RotatedRect) -> Option<(Vec<f32>, f32, u32)> {
+    let c = rect.corners();
+    let (e1, e2) = (
+        (c[1].x - c[0].x, c[1].y - c[0].y),
+        (c[3].x - c[0].x, c[3].y - c[0].y),
+    );
+    let len = |e: (f32, f32)| (e.0 * e.0 + e.1 * e.1).sqrt();
+    let (mut along, mut across) = if len(e1) >= len(e2) {
+        (e1, e2)
+    } else {
+        (e2, e1)
+    };
+    // Text runs left to right and lines go down: orient the axes that way.
+    if along.0 < 0.0 {
+        along = (-along.0, -along.1);
+    }
+    if across.1 < 0.0 {
+        across = (-across.0, -across.1);
+    }
+    let (w, h) = (len(along), len(across));
+    if h < 4.0 || w < 4.0 {
+        return None;
+    }
+    let (ux, uy) = (along.0 / w, along.1 / w);
+    let (vx, vy) = (across.0 / h, across.1 / h);
+    let center = rect.center();
+    let origin = (
+        center.x - ux * w / 2.0 - vx * h / 2.0,
+        center.y - uy * w / 2.0 - vy * h / 2.0,
+    );
+    let out_w = ((REC_HEIGHT as f32 * w / h).round() as u32).clamp(16, REC_MAX_WIDTH);
+    let (ow, oh) = (out_w as usize, REC_HEIGHT as usize);
+    let mut data = vec![0f32; 3 * ow * oh];
+    for oy in 0..oh {
+        for ox in 0..ow {
+            let (s, t) = (
+                (ox as f32 + 0.5) / ow as f32 * w,
+                (oy as f32 + 0.5) / oh as f32 * h,
+            );
+            let (x, y) = (origin.0 + ux * s + vx * t, origin.1 + uy * s + vy * t);
+            let px = bilinear(image, x, y);
+            for ch in 0..3 {
+                data[ch * ow * oh + oy * ow + ox] = (px[ch] / 255.0 - 0.5) / 0.5;
+            }
+        }
+    }
+    Some((data, h, out_w))
+}
+
+fn bilinear(image: &RgbImage, x: f32, y: f32) -> [f32; 3] {
+    let (w, h) = image.dimensions();
+    let (x, y) = (x.clamp(0.0, (w - 1) as f32), y.clamp(0.0, (h - 1) as f32));
+    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
+    let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+    let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+    let p = |xx: u32, yy: u32| image.get_pixel(xx, yy).0;
+    let (a, b, c, d) = (p(x0, y0), p(x1, y0), p(x0, y1), p(x1, y1));
+    let mut out = [0f32; 3];
+    for i in 0..3 {
+        let top = f32::from(a[i]) * (1.0 - fx) + f32::from(b[i]) * fx;
+        let bottom = f32::from(c[i]) * (1.0 - fx) + f32::from(d[i]) * fx;
+        out[i] = top * (1.0 - fy) + bottom * fy;
+    }
+    out
+}
+
+/// The engine as the app holds it: loaded on first use (so that start-up stays fast), or disabled.
+pub struct OcrHandle {
+    enabled: bool,
+    dir: Option<std::path::PathBuf>,
+    engine: std::sync::OnceLock<Result<Ocr, String>>,
+    gate: tokio::sync::Semaphore,
+}
+
+impl OcrHandle {
+    /// `workers` bounds the recognitions running at once.
+    pub fn new(enabled: bool, dir: Option<std::path::PathBuf>, workers: usize) -> OcrHandle {
+        OcrHandle {
+            enabled,
+            dir,
+            engine: std::sync::OnceLock::new(),
+            gate: tokio::sync::Semaphore::new(workers.max(1)),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The engine, loading it on the first call (blocking: call it off the runtime). `None` when disabled or when
+    /// the models cannot be loaded (the error is logged once).
+    pub fn engine(&self) -> Option<&Ocr> {
+        if !self.enabled {
+            return None;
+        }
+        let loaded = self.engine.get_or_init(|| {
+            let started = std::time::Instant::now();
+            match Ocr::load(self.dir.as_deref()) {
+                Ok(o) => {
+                    tracing::info!(seconds = started.elapsed().as_secs_f64(), engine = %o.engine, "OCR models loaded");
+                    Ok(o)
+                }
+                Err(e) => {
+                    tracing::error!(error = format!("{e:#}"), "OCR models could not be loaded");
+                    Err(format!("{e:#}"))
+                }
+            }
+        });
+        loaded.as_ref().ok()
+    }
+
+    /// Without loading them: are the model files there (bundled, or in the configured directory)?
+    pub fn files_present(&self) -> bool {
+        match &self.dir {
+            Some(d) => [DET_MODEL, REC_MODEL, DICT]
+                .iter()
+                .all(|f| d.join(f).is_file()),
+            None => [DET_MODEL, REC_MODEL, DICT]
+                .iter()
+                .all(|f| Bundled::get(f).is_some()),
+        }
+    }
+
+    pub fn loaded(&self) -> bool {
+        matches!(self.engine.get(), Some(Ok(_)))
+    }
+
+    /// The load error, if loading was tried and failed.
+    pub fn error(&self) -> Option<String> {
+        self.engine.get().and_then(|r| r.as_ref().err().cloned())
+    }
+
+    /// A permit to run one recognition.
+    pub async fn gate(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.gate.acquire().await.ok()
+    }
+}

@@ -1,0 +1,197 @@
+//! Document analysis: the background job reads real files with the bundled OCR models (or the PDF text layer),
+//! detects the type and extracts typed fields.
+
+use reqwest::multipart::{Form, Part};
+use serde_json::json;
+
+use crate::helpers::*;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
+async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> i64 {
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    let r = TestApp::read(
+        app.client
+            .post(format!("{}/api/documents/", app.base))
+            .bearer_auth(token)
+            .multipart(form),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["analysis_status"], "pending");
+    r.body["id"].as_i64().unwrap()
+}
+
+fn args(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut a = vec!["--otp-policy", "off"];
+    a.extend_from_slice(NO_SCHEDULES);
+    a.extend_from_slice(extra);
+    a
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoices_are_read_from_images_scans_and_text_layers() {
+    let app = TestApp::spawn_with(&args(&[]), false).await;
+    let s = app.user("ocr@example.com").await;
+    let image = upload(&app, &s.access, "facture.jpg", fixture("invoice.jpg")).await;
+    let scan = upload(&app, &s.access, "scan.pdf", fixture("invoice-scan.pdf")).await;
+    let layer = upload(&app, &s.access, "texte.pdf", fixture("invoice-text.pdf")).await;
+    let report = app.run_job("analyze_documents").await;
+    assert_eq!(
+        (report.status.as_str(), report.items),
+        ("succeeded", 3),
+        "{report:?}"
+    );
+    for (id, source) in [(image, "ocr"), (scan, "ocr"), (layer, "text_layer")] {
+        let d = app
+            .get(&format!("/api/documents/{id}/"), Some(&s.access))
+            .await
+            .body;
+        assert_eq!(
+            (d["analysis_status"].as_str(), d["is_analyzed"].as_bool()),
+            (Some("done"), Some(true)),
+            "{id}: {d}"
+        );
+        assert!(d["analyzed_at"].is_string());
+        let data = &d["analysis_data"];
+        assert_eq!(
+            (data["source"].as_str(), data["pages"].as_i64()),
+            (Some(source), Some(1)),
+            "{id}: {data}"
+        );
+        assert_eq!(
+            d["document_type"], "invoice",
+            "a detected type replaces `other`: {data}"
+        );
+        let fields = &data["fields"];
+        assert_eq!(
+            fields["total_incl_tax"]["value"], "118.80",
+            "{id}: {fields}"
+        );
+        assert_eq!(
+            fields["invoice_date"]["value"], "2026-03-02",
+            "{id}: {fields}"
+        );
+        assert_eq!(fields["siret"]["value"], "48219376500013", "{id}: {fields}");
+        assert!(
+            d["extracted_text"]
+                .as_str()
+                .unwrap()
+                .contains("F-2026-0042"),
+            "{}",
+            d["extracted_text"]
+        );
+    }
+    // The text is searchable, and the analysis can run again.
+    assert_eq!(
+        app.get("/api/documents/?search=F-2026-0042", Some(&s.access))
+            .await
+            .body["count"],
+        3
+    );
+    let again = app
+        .send(
+            "POST",
+            &format!("/api/documents/{layer}/analyze/"),
+            &s.access,
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 202);
+    assert_eq!(
+        app.get(&format!("/api/documents/{layer}"), Some(&s.access))
+            .await
+            .body["analysis_status"],
+        "pending"
+    );
+    assert_eq!(app.run_job("analyze_documents").await.items, 1);
+    assert_eq!(
+        app.get(&format!("/api/documents/{layer}"), Some(&s.access))
+            .await
+            .body["analysis_status"],
+        "done"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_files_fail_with_a_reason_and_a_crash_is_recovered() {
+    let app = TestApp::spawn_with(&args(&[]), false).await;
+    let s = app.user("broken@example.com").await;
+    let mut truncated = fixture("invoice.jpg");
+    truncated.truncate(400);
+    let bad = upload(&app, &s.access, "cut.jpg", truncated).await;
+    let corrupt = upload(
+        &app,
+        &s.access,
+        "corrupt.pdf",
+        b"%PDF-1.4\nthis is not a pdf at all".to_vec(),
+    )
+    .await;
+    let ok = upload(&app, &s.access, "texte.pdf", fixture("invoice-text.pdf")).await;
+    // As if the server had died while analysing it.
+    app.state
+        .db
+        .write(move |tx| {
+            tx.execute(
+                "UPDATE documents SET analysis_status = 'processing' WHERE id = ?1",
+                [ok],
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let report = app.run_job("analyze_documents").await;
+    assert_eq!(report.items, 3, "{report:?}");
+    for id in [bad, corrupt] {
+        let d = app
+            .get(&format!("/api/documents/{id}"), Some(&s.access))
+            .await
+            .body;
+        assert_eq!(d["analysis_status"], "failed", "{d}");
+        assert!(d["analysis_error"].as_str().unwrap().len() > 5);
+        assert_eq!(d["analysis_data"], json!({}));
+    }
+    assert_eq!(
+        app.get(&format!("/api/documents/{ok}"), Some(&s.access))
+            .await
+            .body["analysis_status"],
+        "done"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_ocr_images_fail_and_text_layers_still_work() {
+    let app = TestApp::spawn_with(&args(&["--ocr", "off"]), false).await;
+    let s = app.user("nocr@example.com").await;
+    let image = upload(&app, &s.access, "facture.jpg", fixture("invoice.jpg")).await;
+    let layer = upload(&app, &s.access, "texte.pdf", fixture("invoice-text.pdf")).await;
+    app.run_job("analyze_documents").await;
+    let d = app
+        .get(&format!("/api/documents/{image}"), Some(&s.access))
+        .await
+        .body;
+    assert_eq!(
+        (d["analysis_status"].as_str(), d["analysis_error"].as_str()),
+        (
+            Some("failed"),
+            Some("Text recognition is not available on this server.")
+        )
+    );
+    assert_eq!(
+        app.get(&format!("/api/documents/{layer}"), Some(&s.access))
+            .await
+            .body["analysis_status"],
+        "done"
+    );
+    assert_eq!(
+        app.get("/api/health/ocr/", None).await.body["ocr"],
+        "disabled"
+    );
+}
