@@ -248,7 +248,10 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             from_text,
             models_dir,
         } => {
-            crate::telemetry::init("warn", None);
+            crate::telemetry::init(
+                &std::env::var("AUTOTRACK_LOG").unwrap_or_else(|_| "warn".to_owned()),
+                None,
+            );
             ocr_command(&file, json, from_text, models_dir.as_deref())
         }
         Command::Openapi => {

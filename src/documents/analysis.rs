@@ -75,11 +75,10 @@ pub fn extract_text(ocr: Option<&Ocr>, bytes: &[u8], kind: FileKind) -> Result<T
                         let ocr = ocr.ok_or_else(no_ocr)?;
                         let mut page_text = Vec::new();
                         for img in images {
-                            let r = ocr.recognise(img).map_err(|e| Failure {
+                            page_text.push(ocr.read_text(img).map_err(|e| Failure {
                                 message: internal(&e),
                                 retry: true,
-                            })?;
-                            page_text.push(r.text());
+                            })?);
                         }
                         texts.push(page_text.join("\n"));
                     }
@@ -99,12 +98,12 @@ pub fn extract_text(ocr: Option<&Ocr>, bytes: &[u8], kind: FileKind) -> Result<T
         FileKind::Jpeg | FileKind::Png | FileKind::Webp | FileKind::Gif => {
             let ocr = ocr.ok_or_else(no_ocr)?;
             let img = image_input::decode_image(bytes).map_err(from_input)?;
-            let r = ocr.recognise(&img).map_err(|e| Failure {
+            let text = ocr.read_text(&img).map_err(|e| Failure {
                 message: internal(&e),
                 retry: true,
             })?;
             Ok(Text {
-                text: r.text(),
+                text,
                 source: "ocr",
                 pages: 1,
             })

@@ -43,7 +43,11 @@ pub fn decode_image(bytes: &[u8]) -> Result<RgbImage, InputError> {
         .with_guessed_format()
         .map_err(|e| unreadable(&e))?
         .into_dimensions()
-        .map_err(|e| unreadable(&e))?;
+        .map_err(|e| match e {
+            // The decoder refuses to even describe an image past its own limits: that is a too-large image.
+            image::ImageError::Limits(_) => InputError::TooLarge,
+            other => unreadable(&other),
+        })?;
     if u64::from(w) * u64::from(h) > MAX_PIXELS {
         return Err(InputError::TooLarge);
     }
@@ -70,7 +74,13 @@ pub fn read_pdf(bytes: &[u8]) -> anyhow::Result<Vec<PdfPage>> {
     let mut pages = Vec::new();
     let mut scanned = 0;
     for (_, id) in doc.get_pages().into_iter().take(MAX_TEXT_PAGES) {
-        let text = page_text(&doc, id).unwrap_or_default();
+        let text = match page_text(&doc, id) {
+            Ok(t) => t,
+            Err(e) if matches!(e.downcast_ref::<InputError>(), Some(InputError::TooLarge)) => {
+                return Err(e);
+            }
+            Err(_) => String::new(),
+        };
         if text.chars().filter(|c| !c.is_whitespace()).count() >= MIN_LAYER_CHARS {
             pages.push(PdfPage::Text(text));
             continue;
@@ -119,6 +129,12 @@ fn page_text(doc: &lopdf::Document, page: lopdf::ObjectId) -> anyhow::Result<Str
         .into_iter()
         .filter_map(|(name, font)| font.get_font_encoding(doc).ok().map(|e| (name, e)))
         .collect();
+    // Refuse content streams that inflate past a sane size before lopdf inflates them whole.
+    for id in doc.get_page_contents(page) {
+        if let Ok(stream) = doc.get_object(id).and_then(|o| o.as_stream()) {
+            inflated_size_within(stream, MAX_CONTENT_BYTES)?;
+        }
+    }
     let content = Content::decode(&doc.get_page_content(page)?)?;
     let mut text = String::new();
     let mut encoding = None;
@@ -191,6 +207,27 @@ fn page_text(doc: &lopdf::Document, page: lopdf::ObjectId) -> anyhow::Result<Str
     Ok(text)
 }
 
+/// Largest inflated content stream of a page.
+const MAX_CONTENT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Checks, by inflating into nothing, that a Flate-compressed stream does not grow past `limit` bytes.
+fn inflated_size_within(stream: &lopdf::Stream, limit: u64) -> anyhow::Result<()> {
+    use std::io::Read;
+    let flate = stream
+        .filters()
+        .map(|f| f.iter().any(|x| x == b"FlateDecode"))
+        .unwrap_or(false);
+    if !flate {
+        return Ok(());
+    }
+    let decoder = flate2::read::ZlibDecoder::new(stream.content.as_slice());
+    let inflated = std::io::copy(&mut decoder.take(limit + 1), &mut std::io::sink()).unwrap_or(0);
+    if inflated > limit {
+        bail!(InputError::TooLarge);
+    }
+    Ok(())
+}
+
 /// An uncompressed (after the stream filters) 8-bit RGB or grey image.
 fn raw_image(
     doc: &lopdf::Document,
@@ -204,8 +241,10 @@ fn raw_image(
         return None;
     }
     let stream = doc.get_object(id).ok()?.as_stream().ok()?;
-    let data = stream.decompressed_content().ok()?;
     let (w, h) = (u32::try_from(w).ok()?, u32::try_from(h).ok()?);
+    // Never inflate more than the declared pixels need (decompression bombs).
+    inflated_size_within(stream, u64::from(w) * u64::from(h) * 3 + 4096).ok()?;
+    let data = stream.decompressed_content().ok()?;
     match space {
         Some("DeviceRGB") => RgbImage::from_raw(w, h, data.get(..(w * h * 3) as usize)?.to_vec()),
         Some("DeviceGray") => {
@@ -213,5 +252,108 @@ fn raw_image(
             Some(DynamicImage::ImageLuma8(grey).to_rgb8())
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A one-page PDF whose content stream is `content` deflated.
+    fn pdf_with_stream(content: &[u8]) -> Vec<u8> {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(content).unwrap();
+        let data = z.finish().unwrap();
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        let objects: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+            [
+                format!(
+                    "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+                    data.len()
+                )
+                .into_bytes(),
+                data,
+                b"\nendstream".to_vec(),
+            ]
+            .concat(),
+        ];
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend(format!("{} 0 obj\n", i + 1).into_bytes());
+            out.extend(o);
+            out.extend(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
+        for off in offsets {
+            out.extend(format!("{off:010} 00000 n \n").into_bytes());
+        }
+        out.extend(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .into_bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused() {
+        // 64 MiB of zeros deflate to about 64 KiB.
+        let bomb = pdf_with_stream(&vec![b' '; 64 * 1024 * 1024]);
+        assert!(bomb.len() < 200_000);
+        let err = read_pdf(&bomb).err().expect("refused");
+        assert!(
+            matches!(err.downcast_ref::<InputError>(), Some(InputError::TooLarge)),
+            "{err:#}"
+        );
+        let fine = pdf_with_stream(b"BT /F1 12 Tf 72 700 Td (hello) Tj ET");
+        assert!(read_pdf(&fine).is_ok());
+    }
+
+    #[test]
+    fn huge_images_are_refused_before_decoding() {
+        // A PNG header announcing 50,000 × 50,000 pixels.
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend(50_000u32.to_be_bytes());
+        ihdr.extend(50_000u32.to_be_bytes());
+        ihdr.extend([8, 2, 0, 0, 0]);
+        // IHDR, then a (tiny) IDAT and IEND so that a decoder can read the header as it would in a real file.
+        for (len, chunk) in [
+            (13u32, ihdr),
+            (2, [b"IDAT".as_slice(), &[0x78, 0x9C]].concat()),
+            (0, b"IEND".to_vec()),
+        ] {
+            png.extend(len.to_be_bytes());
+            png.extend(&chunk);
+            png.extend(crc32(&chunk).to_be_bytes());
+        }
+        assert!(matches!(decode_image(&png), Err(InputError::TooLarge)));
+        assert!(matches!(
+            decode_image(&[0xFF, 0xD8, 0xFF, b'g', b'a', b'r']),
+            Err(InputError::Unreadable(_))
+        ));
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for b in data {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
     }
 }

@@ -22,7 +22,7 @@ const REC_MODEL: &str = "PP-OCRv6_rec_small.rten";
 const DICT: &str = "ppocrv6_dict.txt";
 
 /// Longest side given to the detector (multiples of 32 are required by the model).
-const DET_MAX_SIDE: u32 = 1600;
+const DET_MAX_SIDE: u32 = 1024;
 /// Probability above which a pixel is text, and mean probability a box needs to be kept.
 const DET_THRESHOLD: f32 = 0.3;
 const BOX_THRESHOLD: f32 = 0.5;
@@ -43,8 +43,14 @@ pub struct Ocr {
     rec: Model,
     /// Class `i` of the recogniser is `dict[i - 1]`; 0 is the CTC blank; one past the dictionary is a space.
     dict: Vec<String>,
+    /// The ocrs engine, used instead when an operator supplies ocrs's own model files in the models directory.
+    ocrs: Option<ocrs::OcrEngine>,
     pub engine: String,
 }
+
+/// ocrs's own model files (not distributed by any registry; an operator may provide them).
+const OCRS_DET: &str = "text-detection.rten";
+const OCRS_REC: &str = "text-recognition.rten";
 
 /// One recognised line, in image coordinates.
 #[derive(Debug, Clone)]
@@ -136,17 +142,48 @@ impl Ocr {
         if dict.len() < 100 {
             bail!("the recognition dictionary has only {} entries", dict.len());
         }
+        let ocrs = match dir {
+            Some(d) if d.join(OCRS_DET).is_file() && d.join(OCRS_REC).is_file() => {
+                Some(ocrs::OcrEngine::new(ocrs::OcrEngineParams {
+                    detection_model: Some(Model::load_file(d.join(OCRS_DET))?),
+                    recognition_model: Some(Model::load_file(d.join(OCRS_REC))?),
+                    ..Default::default()
+                })?)
+            }
+            _ => None,
+        };
+        let engine = if ocrs.is_some() {
+            "ocrs (rten)"
+        } else {
+            "pp-ocrv6-small (rten)"
+        }
+        .to_owned();
         Ok(Ocr {
             det,
             rec,
             dict,
-            engine: "pp-ocrv6-small (rten)".to_owned(),
+            ocrs,
+            engine,
         })
+    }
+
+    /// The text of an image, in reading order.
+    pub fn read_text(&self, image: &RgbImage) -> anyhow::Result<String> {
+        match &self.ocrs {
+            Some(engine) => {
+                let source = ocrs::ImageSource::from_bytes(image.as_raw(), image.dimensions())?;
+                let input = engine.prepare_input(source)?;
+                engine.get_text(&input)
+            }
+            None => Ok(self.recognise(image)?.text()),
+        }
     }
 
     /// Finds and reads the text of an image.
     pub fn recognise(&self, image: &RgbImage) -> anyhow::Result<Recognised> {
+        let started = std::time::Instant::now();
         let boxes = self.detect(image)?;
+        let detected = started.elapsed();
         let mut lines = Vec::with_capacity(boxes.len());
         for rect in boxes {
             let Some((crop, height, width)) = upright_crop(image, &rect) else {
@@ -167,6 +204,12 @@ impl Ocr {
                 height,
             });
         }
+        tracing::debug!(
+            boxes = lines.len(),
+            detect_ms = detected.as_millis() as u64,
+            recognise_ms = (started.elapsed() - detected).as_millis() as u64,
+            "ocr"
+        );
         Ok(Recognised { lines })
     }
 
