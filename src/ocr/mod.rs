@@ -45,6 +45,8 @@ pub struct Ocr {
     dict: Vec<String>,
     /// The ocrs engine, used instead when an operator supplies ocrs's own model files in the models directory.
     ocrs: Option<ocrs::OcrEngine>,
+    /// Threads for inference; `None`: rten's default pool (every core).
+    pool: Option<std::sync::Arc<rten::ThreadPool>>,
     pub engine: String,
 }
 
@@ -164,7 +166,22 @@ impl Ocr {
             dict,
             ocrs,
             engine,
+            pool: None,
         })
+    }
+
+    /// Runs inference on `threads` threads (the server keeps a core free for requests).
+    pub fn with_threads(mut self, threads: usize) -> Ocr {
+        self.pool = Some(std::sync::Arc::new(rten::ThreadPool::with_num_threads(
+            threads.max(1),
+        )));
+        self
+    }
+
+    fn run_options(&self) -> Option<rten::RunOptions> {
+        self.pool
+            .as_ref()
+            .map(|p| rten::RunOptions::default().with_thread_pool(Some(p.clone())))
     }
 
     /// The text of an image, in reading order.
@@ -234,7 +251,10 @@ impl Ocr {
             }
         }
         let input = NdTensor::from_data([1, 3, dhu, dwu], data);
-        let output: NdTensor<f32, 4> = self.det.run_one(input.into(), None)?.try_into()?;
+        let output: NdTensor<f32, 4> = self
+            .det
+            .run_one(input.into(), self.run_options())?
+            .try_into()?;
         let [_, _, oh, ow] = output.shape();
         let prob = output.slice((0, 0));
         let mask = NdTensor::from_data(
@@ -292,7 +312,10 @@ impl Ocr {
     /// Greedy CTC decoding of one upright crop (`[1, 3, 48, width]`, values in [-1, 1]).
     fn read_line(&self, crop: &[f32], width: u32) -> anyhow::Result<(String, f32)> {
         let input = NdTensor::from_data([1, 3, REC_HEIGHT as usize, width as usize], crop.to_vec());
-        let output: NdTensor<f32, 3> = self.rec.run_one(input.into(), None)?.try_into()?;
+        let output: NdTensor<f32, 3> = self
+            .rec
+            .run_one(input.into(), self.run_options())?
+            .try_into()?;
         let [_, steps, classes] = output.shape();
         let mut text = String::new();
         let (mut prev, mut conf_sum, mut kept) = (0usize, 0f32, 0u32);
@@ -425,7 +448,9 @@ impl OcrHandle {
         }
         let loaded = self.engine.get_or_init(|| {
             let started = std::time::Instant::now();
-            match Ocr::load(self.dir.as_deref()) {
+            // One core is left to the HTTP API: analysis runs in the background.
+            let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+            match Ocr::load(self.dir.as_deref()).map(|o| o.with_threads(cores.saturating_sub(1).max(1))) {
                 Ok(o) => {
                     tracing::info!(seconds = started.elapsed().as_secs_f64(), engine = %o.engine, "OCR models loaded");
                     Ok(o)
