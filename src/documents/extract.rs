@@ -836,7 +836,9 @@ fn garage_name(doc: &[Line]) -> Option<Hit> {
     let siret_line = doc
         .iter()
         .position(|l| find(&l.low, 0, "siret", true).is_some());
-    let above = siret_line.and_then(|n| doc[..n].iter().rev().find(|l| !l.blank()));
+    // The line above the SIRET, skipping address lines (a name is rarely printed between address and SIRET).
+    let above =
+        siret_line.and_then(|n| doc[..n].iter().rev().find(|l| !l.blank() && !is_address(l)));
     above
         .and_then(|l| name_in(l, 0, l.low.len(), 0.7, 4))
         .or_else(|| {
@@ -845,6 +847,27 @@ fn garage_name(doc: &[Line]) -> Option<Hit> {
                 .take(5)
                 .find_map(|l| name_in(l, 0, l.low.len(), 0.5, 4))
         })
+}
+
+/// A postal address line: a street word, or a 5-digit postal code.
+fn is_address(l: &Line) -> bool {
+    let text: String = l.low.iter().collect();
+    let street = [
+        "rue ",
+        "avenue",
+        "boulevard",
+        "bd ",
+        "chemin",
+        "allee",
+        "place ",
+        "route ",
+        "impasse",
+        "quai ",
+    ];
+    let postal = text
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|w| w.len() == 5);
+    street.iter().any(|w| text.contains(w)) || (postal && !text.contains("siret"))
 }
 
 /// Fallback for the total: the largest amount after a "total".
@@ -965,8 +988,47 @@ const REG_FIELDS: [(&str, &str, Kind); 10] = [
 fn registration(doc: &[Line]) -> Vec<(&'static str, Hit)> {
     REG_FIELDS
         .iter()
-        .filter_map(|&(name, label, kind)| reg_field(doc, label, kind).map(|h| (name, h)))
+        .filter_map(|&(name, label, kind)| {
+            let found = reg_field(doc, label, kind).or_else(|| match label {
+                "a" | "e" | "i" => glued(doc, label, kind),
+                _ => None,
+            });
+            found.map(|h| (name, h))
+        })
         .collect()
+}
+
+/// OCR often glues a bare label letter to its value (`AFG-482-KL`, `EVF1…`): such a line is read when the rest has
+/// exactly the value's shape (a loose reading: 0.7).
+fn glued(doc: &[Line], label: &str, kind: Kind) -> Option<Hit> {
+    doc.iter().find_map(|l| {
+        let raw = l.text(0, l.raw.len());
+        let trimmed = raw.trim_start();
+        let rest = trimmed
+            .strip_prefix(label)
+            .or_else(|| trimmed.strip_prefix(&label.to_uppercase()))?
+            .trim();
+        match kind {
+            Kind::Plate => {
+                let line = Line::new(rest);
+                plate_at(&line.low, 0)
+                    .filter(|(_, end, ok)| *ok && line.text(*end, line.raw.len()).trim().is_empty())
+                    .map(|(p, end, _)| hit(p, 0.7, line.text(0, end)))
+            }
+            Kind::Vin => {
+                let word = rest.split_whitespace().next()?.to_uppercase();
+                (rest.split_whitespace().count() == 1 && vin_is_valid(&word))
+                    .then(|| hit(word.clone(), 0.7, word))
+            }
+            Kind::Date => {
+                let word = rest.split_whitespace().next()?;
+                let value = parse_date(word)
+                    .filter(|_| rest.split_whitespace().count() == 1 && word.contains('/'))?;
+                Some(hit(value, 0.7, word.to_owned()))
+            }
+            _ => None,
+        }
+    })
 }
 
 /// Certificate label `label` ("a", "c.1"…) written at `i` as `A`, `A.`, `A:` or `(A)`, at a line start or after a
@@ -1380,10 +1442,10 @@ Net à payer          118,80 €
         // The line above the SIRET is mostly digits, so the name comes from the first lines (0.5); the amounts
         // add up (+0.1).
         let expected = json!({"document_type": "invoice", "document_type_score": 1.0, "source": "text_layer",
-            "pages": 1, "confidence": 0.89, "fields": {
+            "pages": 1, "confidence": 0.91, "fields": {
             "invoice_number": {"value": "F-2026-0042", "confidence": 0.9, "raw": "F-2026-0042"},
             "invoice_date": {"value": "2026-03-02", "confidence": 0.9, "raw": "02/03/2026"},
-            "garage_name": {"value": "GARAGE DU CENTRE SARL", "confidence": 0.5, "raw": "GARAGE DU CENTRE SARL"},
+            "garage_name": {"value": "GARAGE DU CENTRE SARL", "confidence": 0.7, "raw": "GARAGE DU CENTRE SARL"},
             "siret": {"value": "73282932000074", "confidence": 0.9, "raw": "732 829 320 00074"},
             "total_excl_tax": {"value": "99.00", "confidence": 1.0, "raw": "99,00 €"},
             "vat_amount": {"value": "19.80", "confidence": 1.0, "raw": "19,80 €"},
@@ -1535,6 +1597,25 @@ P.1 1461   P.3 GO   P.6 5
             e.analysis_data["suggestion"]["vehicle"]["year"],
             json!(2019)
         );
+    }
+
+    #[test]
+    fn registration_labels_glued_by_ocr() {
+        let text = "CERTIFICAT D'IMMATRICULATION\nAFG-482-KL\nB 14/05/2019\nEVF1RJA00X63123456\nI13/07/2026\nABCDEF\nE12";
+        let r = analyse(text, "other", "ocr", 1);
+        let f = &r.analysis_data["fields"];
+        assert_eq!(f["license_plate"]["value"], "FG-482-KL");
+        assert_eq!(f["license_plate"]["confidence"], 0.63);
+        assert_eq!(f["vin"]["value"], "VF1RJA00X63123456");
+        assert_eq!(f["certificate_date"]["value"], "2026-07-13");
+        // A plate that starts with A is not taken for a glued label.
+        let r = analyse(
+            "CERTIFICAT D'IMMATRICULATION\nAB-123-CD\n",
+            "other",
+            "ocr",
+            1,
+        );
+        assert!(r.analysis_data["fields"].get("license_plate").is_none());
     }
 
     #[test]

@@ -195,3 +195,145 @@ async fn without_ocr_images_fail_and_text_layers_still_work() {
         "disabled"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_turned_carte_grise_is_read_upright_and_suggests_a_vehicle() {
+    let app = TestApp::spawn_with(&args(&[]), false).await;
+    let s = app.user("cg@example.com").await;
+    let id = upload(
+        &app,
+        &s.access,
+        "carte-grise.jpg",
+        fixture("registration-exif.jpg"),
+    )
+    .await;
+    assert_eq!(app.run_job("analyze_documents").await.items, 1);
+    let d = app
+        .get(&format!("/api/documents/{id}"), Some(&s.access))
+        .await
+        .body;
+    assert_eq!(d["document_type"], "registration", "{d}");
+    let f = &d["analysis_data"]["fields"];
+    assert_eq!(f["license_plate"]["value"], "FG-482-KL", "{f}");
+    assert_eq!(f["vin"]["value"], "VF1RJA00X63123456", "{f}");
+    assert_eq!(f["first_registration_date"]["value"], "2019-05-14", "{f}");
+    assert_eq!(f["fiscal_power"]["value"], 5, "{f}");
+    let v = &d["analysis_data"]["suggestion"]["vehicle"];
+    assert_eq!(
+        (
+            v["make"].as_str(),
+            v["model"].as_str(),
+            v["year"].as_i64(),
+            v["fuel_type"].as_str()
+        ),
+        (Some("RENAULT"), Some("CLIO"), Some(2019), Some("diesel")),
+        "{v}"
+    );
+    // The suggestion is only a suggestion: nothing was created.
+    assert_eq!(
+        app.get("/api/vehicles/", Some(&s.access)).await.body["count"],
+        0
+    );
+}
+
+/// A PNG announcing 50,000 × 50,000 pixels (a valid header, then almost nothing).
+fn huge_png() -> Vec<u8> {
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for b in data {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend(50_000u32.to_be_bytes());
+    ihdr.extend(50_000u32.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    for (len, chunk) in [
+        (13u32, ihdr),
+        (2, [b"IDAT".as_slice(), &[0x78, 0x9C]].concat()),
+        (0, b"IEND".to_vec()),
+    ] {
+        png.extend(len.to_be_bytes());
+        png.extend(&chunk);
+        png.extend(crc32(&chunk).to_be_bytes());
+    }
+    png
+}
+
+/// A one-page PDF whose content stream inflates to 64 MiB.
+fn pdf_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&vec![b' '; 64 * 1024 * 1024]).unwrap();
+    let data = z.finish().unwrap();
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        [
+            format!(
+                "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+                data.len()
+            )
+            .into_bytes(),
+            data,
+            b"\nendstream".to_vec(),
+        ]
+        .concat(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n", i + 1).into_bytes());
+        out.extend(o);
+        out.extend(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
+    for off in offsets {
+        out.extend(format!("{off:010} 00000 n \n").into_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .into_bytes(),
+    );
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_pixels_and_pdf_bombs_fail_their_analysis() {
+    let app = TestApp::spawn_with(&args(&[]), false).await;
+    let s = app.user("bomb@example.com").await;
+    let big = upload(&app, &s.access, "huge.png", huge_png()).await;
+    let bomb = upload(&app, &s.access, "bomb.pdf", pdf_bomb()).await;
+    assert_eq!(app.run_job("analyze_documents").await.items, 2);
+    for id in [big, bomb] {
+        let d = app
+            .get(&format!("/api/documents/{id}"), Some(&s.access))
+            .await
+            .body;
+        assert_eq!(
+            (d["analysis_status"].as_str(), d["analysis_error"].as_str()),
+            (Some("failed"), Some("Image too large to analyse.")),
+            "{d}"
+        );
+    }
+    assert_eq!(
+        app.get("/api/health/", None).await.status,
+        200,
+        "the server is fine"
+    );
+}
