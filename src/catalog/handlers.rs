@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::{OriginalUri, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::Value;
 
 use super::service;
@@ -14,12 +14,7 @@ use crate::error::AppResult;
 use crate::http::extract::{JsonBody, PathId, QueryMap};
 
 fn created(path: &str, id: i64, v: Value) -> Response {
-    (
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("{path}{id}/"))],
-        Json(v),
-    )
-        .into_response()
+    crate::http::created(format!("{path}{id}/"), v)
 }
 
 /// Car brands (search `name`; ordering `name`, `created_at`).

@@ -76,12 +76,7 @@ pub async fn create_document(
     throttle(&state, &user)?;
     let up = multipart(&state, req).await?;
     let (id, v) = service::create(&state, &user, up).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/documents/{id}/"))],
-        Json(v),
-    )
-        .into_response())
+    Ok(crate::http::created(format!("/api/documents/{id}/"), v))
 }
 
 /// One document.

@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::{OriginalUri, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::Value;
 
 use super::model::Viewer;
@@ -49,12 +49,7 @@ pub async fn create_garage(
     JsonBody(body): JsonBody,
 ) -> AppResult<Response> {
     let (id, v) = service::save(&state, None, body, true, viewer(&Some(admin))).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/garages/{id}/"))],
-        Json(v),
-    )
-        .into_response())
+    Ok(crate::http::created(format!("/api/garages/{id}/"), v))
 }
 
 /// Garages with at least 3 reviews, best rated first.

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{OriginalUri, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
@@ -216,12 +216,10 @@ pub async fn create_review(
     let mut input = Input::new(body);
     let garage = input.int("garage", i64::MIN, i64::MAX, true).flatten();
     let (_, review) = write_review(&state, &user, garage, input, false).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/reviews/{}/", review.id))],
-        Json(review.to_json(me(&user))),
-    )
-        .into_response())
+    Ok(crate::http::created(
+        format!("/api/reviews/{}/", review.id),
+        review.to_json(me(&user)),
+    ))
 }
 
 /// Create or update the caller's review of this garage: 201 new, 200 updated.

@@ -6,3 +6,17 @@ pub mod extract;
 pub mod list;
 pub mod throttle;
 pub mod validate;
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// A create answer (README §6): 201, the full representation and a `Location` header.
+pub fn created(location: String, body: serde_json::Value) -> Response {
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(body),
+    )
+        .into_response()
+}

@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::{OriginalUri, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::Value;
 
 use super::service;
@@ -39,12 +39,7 @@ pub async fn create_maintenance(
     JsonBody(body): JsonBody,
 ) -> AppResult<Response> {
     let (id, v) = service::create(&state, &user, body).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/maintenances/{id}/"))],
-        Json(v),
-    )
-        .into_response())
+    Ok(crate::http::created(format!("/api/maintenances/{id}/"), v))
 }
 
 /// Scheduled work from now on, soonest first.

@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::{OriginalUri, State};
-use axum::http::{Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
 use serde_json::Value;
 
 use super::service;
@@ -38,12 +38,7 @@ pub async fn create_notification(
     JsonBody(body): JsonBody,
 ) -> AppResult<Response> {
     let (id, v) = service::create(&state, &user, body).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/notifications/{id}/"))],
-        Json(v),
-    )
-        .into_response())
+    Ok(crate::http::created(format!("/api/notifications/{id}/"), v))
 }
 
 /// Unread notifications, newest first.

@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::{OriginalUri, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::Value;
 
 use super::service;
@@ -40,12 +40,7 @@ pub async fn create_vehicle(
     JsonBody(body): JsonBody,
 ) -> AppResult<Response> {
     let (id, v) = service::create(&state, &user, body).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/vehicles/{id}/"))],
-        Json(v),
-    )
-        .into_response())
+    Ok(crate::http::created(format!("/api/vehicles/{id}/"), v))
 }
 
 /// Counts by fuel type and transmission.
