@@ -358,3 +358,28 @@ fn ocr_command(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every setting is documented in the README with its default (the table is generated from the same clap
+    /// definitions by `autotrack config example`).
+    #[test]
+    fn readme_lists_every_setting() {
+        let readme = include_str!("../../README.md");
+        for line in super::example_env()
+            .lines()
+            .filter(|l| l.starts_with("#AUTOTRACK_"))
+        {
+            let (name, default) = line.trim_start_matches('#').split_once('=').unwrap();
+            let shown = if default.is_empty() {
+                "unset".to_owned()
+            } else {
+                format!("`{default}`")
+            };
+            assert!(
+                readme.contains(&format!("| `{name}` | {shown} |")),
+                "README lacks {name} (default {shown})"
+            );
+        }
+    }
+}
