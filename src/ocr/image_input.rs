@@ -70,6 +70,7 @@ pub enum PdfPage {
 
 /// Reads a PDF's pages (bounded): text layers, and for pages without one their embedded JPEG or 8-bit raw images.
 pub fn read_pdf(bytes: &[u8]) -> anyhow::Result<Vec<PdfPage>> {
+    guard_streams(bytes)?;
     let doc = lopdf::Document::load_mem(bytes).context("not a readable PDF")?;
     let mut pages = Vec::new();
     let mut scanned = 0;
@@ -207,6 +208,56 @@ fn page_text(doc: &lopdf::Document, page: lopdf::ObjectId) -> anyhow::Result<Str
     Ok(text)
 }
 
+/// Largest inflated size of one stream, and of all the streams of a file, before lopdf is let near it.
+const MAX_STREAM_BYTES: u64 = 160 * 1024 * 1024;
+const MAX_TOTAL_STREAM_BYTES: u64 = 320 * 1024 * 1024;
+
+/// lopdf inflates object streams whole while loading a file; a few megabytes can inflate to gigabytes. Every
+/// Flate-looking stream of the raw file is therefore inflated into nothing first, within bounds.
+fn guard_streams(bytes: &[u8]) -> anyhow::Result<()> {
+    guard_streams_within(bytes, MAX_STREAM_BYTES, MAX_TOTAL_STREAM_BYTES)
+}
+
+fn guard_streams_within(bytes: &[u8], per_stream: u64, all: u64) -> anyhow::Result<()> {
+    use std::io::Read;
+    let mut total = 0u64;
+    let mut from = 0;
+    while let Some(pos) = find_bytes(&bytes[from..], b"stream") {
+        let keyword = from + pos;
+        let mut start = keyword + b"stream".len();
+        from = start;
+        if keyword >= 3 && &bytes[keyword - 3..keyword] == b"end" {
+            continue;
+        }
+        // The data starts after the end of line that follows the keyword.
+        match bytes.get(start..start + 2) {
+            Some(b"\r\n") => start += 2,
+            Some([b'\n', _]) | Some([b'\r', _]) => start += 1,
+            _ => continue,
+        }
+        let end = find_bytes(&bytes[start..], b"endstream")
+            .map(|e| start + e)
+            .unwrap_or(bytes.len());
+        let data = &bytes[start..end];
+        if data.first() != Some(&0x78) {
+            continue; // not a zlib stream
+        }
+        let decoder = flate2::read::ZlibDecoder::new(data);
+        let inflated =
+            std::io::copy(&mut decoder.take(per_stream + 1), &mut std::io::sink()).unwrap_or(0);
+        total += inflated;
+        if inflated > per_stream || total > all {
+            bail!(InputError::TooLarge);
+        }
+        from = end;
+    }
+    Ok(())
+}
+
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Largest inflated content stream of a page.
 const MAX_CONTENT_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -315,6 +366,27 @@ mod tests {
         );
         let fine = pdf_with_stream(b"BT /F1 12 Tf 72 700 Td (hello) Tj ET");
         assert!(read_pdf(&fine).is_ok());
+    }
+
+    #[test]
+    fn every_stream_of_the_file_is_bounded_before_parsing() {
+        let pdf = pdf_with_stream(&vec![b' '; 2 * 1024 * 1024]);
+        assert!(guard_streams_within(&pdf, 4 * 1024 * 1024, 8 * 1024 * 1024).is_ok());
+        let err = guard_streams_within(&pdf, 1024 * 1024, 8 * 1024 * 1024).unwrap_err();
+        assert!(matches!(
+            err.downcast_ref::<InputError>(),
+            Some(InputError::TooLarge)
+        ));
+        let err = guard_streams_within(
+            &[pdf.clone(), pdf].concat(),
+            4 * 1024 * 1024,
+            3 * 1024 * 1024,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err.downcast_ref::<InputError>(), Some(InputError::TooLarge)),
+            "the total is bounded too"
+        );
     }
 
     #[test]
