@@ -414,6 +414,20 @@ async fn updates_replace_files_and_analysis_actions() {
         (Some("image/png"), Some("scan.png"), Some("rescanned"))
     );
     assert_eq!(stored_files(&app), 1, "the replaced file is gone");
+    let huge = json!({"description": "x".repeat(1024 * 1024 + 10)});
+    let r = app
+        .send(
+            "PATCH",
+            &format!("/api/documents/{id}/"),
+            &s.access,
+            Some(huge),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (413, "payload_too_large"),
+        "JSON keeps its 1 MiB limit on upload routes"
+    );
 
     let a = app
         .send(
