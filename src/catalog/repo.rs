@@ -1,9 +1,9 @@
 //! SQL on `car_brands` and `car_models`; rows come back in their API representation.
 
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Value, json};
 
-use crate::http::list::Where;
+use crate::http::list::{Where, fetch_page};
 
 const BRAND: &str = "SELECT b.id, b.name, b.logo_url, (SELECT count(*) FROM car_models m WHERE m.brand_id = b.id), \
     b.created_at, b.updated_at FROM car_brands b";
@@ -26,32 +26,6 @@ fn model(r: &Row) -> rusqlite::Result<Value> {
     }))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn page(
-    conn: &Connection,
-    select: &str,
-    from: &str,
-    filter: &Where,
-    order: &str,
-    limit: i64,
-    offset: i64,
-    map: fn(&Row) -> rusqlite::Result<Value>,
-) -> rusqlite::Result<(i64, Vec<Value>)> {
-    let w = filter.sql();
-    let count = conn.query_row(
-        &format!("SELECT count(*) FROM {from} WHERE {w}"),
-        params_from_iter(filter.params.iter()),
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!(
-        "{select} WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-    ))?;
-    let rows = stmt
-        .query_map(params_from_iter(filter.params.iter()), map)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((count, rows))
-}
-
 pub fn list_brands(
     conn: &Connection,
     filter: &Where,
@@ -59,14 +33,13 @@ pub fn list_brands(
     limit: i64,
     offset: i64,
 ) -> rusqlite::Result<(i64, Vec<Value>)> {
-    page(
+    fetch_page(
         conn,
         BRAND,
         "car_brands b",
         filter,
         order,
-        limit,
-        offset,
+        (limit, offset),
         brand,
     )
 }
@@ -126,14 +99,13 @@ pub fn list_models(
     limit: i64,
     offset: i64,
 ) -> rusqlite::Result<(i64, Vec<Value>)> {
-    page(
+    fetch_page(
         conn,
         MODEL,
         "car_models m JOIN car_brands b ON b.id = m.brand_id",
         filter,
         order,
-        limit,
-        offset,
+        (limit, offset),
         model,
     )
 }

@@ -1,9 +1,9 @@
 //! SQL on `documents`.
 
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::model::DocumentRow;
-use crate::http::list::Where;
+use crate::http::list::{Where, fetch_page};
 
 const COLUMNS: &str = "d.id, d.user_id, d.vehicle_id, d.title, d.description, d.document_type, d.storage_key, \
     d.original_filename, d.file_size, d.mime_type, d.extracted_text, d.analysis_data, d.analysis_status, \
@@ -66,19 +66,15 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> rusqlite::Result<(i64, Vec<DocumentRow>)> {
-    let w = filter.sql();
-    let count = conn.query_row(
-        &format!("SELECT count(*) FROM {FROM} WHERE {w}"),
-        params_from_iter(filter.params.iter()),
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM {FROM} WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-    ))?;
-    let rows = stmt
-        .query_map(params_from_iter(filter.params.iter()), row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((count, rows))
+    fetch_page(
+        conn,
+        &format!("SELECT {COLUMNS} FROM {FROM}"),
+        FROM,
+        filter,
+        order,
+        (limit, offset),
+        row,
+    )
 }
 
 pub struct NewDocument<'a> {

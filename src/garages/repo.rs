@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::model::{GarageRow, ReviewRow};
-use crate::http::list::Where;
+use crate::http::list::{Where, fetch_page};
 
 const GARAGE_COLUMNS: &str = "g.id, g.name, g.email, g.phone, g.address, g.city, g.postal_code, g.country, g.latitude, \
     g.longitude, g.description, g.specialties, g.certifications, g.average_rating_x100, g.total_reviews, g.created_at, \
@@ -199,17 +199,15 @@ pub fn list_reviews(
     limit: i64,
     offset: i64,
 ) -> rusqlite::Result<(i64, Vec<ReviewRow>)> {
-    let w = filter.sql();
-    let count = conn.query_row(
-        &format!("SELECT count(*) FROM {REVIEW_FROM} WHERE {w}"),
-        params_from_iter(filter.params.iter()),
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"))?;
-    let rows = stmt
-        .query_map(params_from_iter(filter.params.iter()), review)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((count, rows))
+    fetch_page(
+        conn,
+        &format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM}"),
+        REVIEW_FROM,
+        filter,
+        order,
+        (limit, offset),
+        review,
+    )
 }
 
 /// The newest `per_garage` reviews of each garage, in one query.

@@ -191,6 +191,33 @@ impl Where {
     }
 }
 
+/// One page of rows for a list endpoint: `count(*)` over `from` and `select … ORDER BY … LIMIT … OFFSET …`, both
+/// under the same filter. `select` is `SELECT <columns> FROM <tables>`.
+pub fn fetch_page<T>(
+    conn: &rusqlite::Connection,
+    select: &str,
+    from: &str,
+    filter: &Where,
+    order: &str,
+    (limit, offset): (i64, i64),
+    map: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> rusqlite::Result<(i64, Vec<T>)> {
+    let w = filter.sql();
+    let params = rusqlite::params_from_iter(filter.params.iter());
+    let count = conn.query_row(
+        &format!("SELECT count(*) FROM {from} WHERE {w}"),
+        params,
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "{select} WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+    ))?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(filter.params.iter()), map)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((count, rows))
+}
+
 /// A text query parameter (trimmed, non-empty).
 pub fn text_param(query: &HashMap<String, String>, name: &str) -> Option<String> {
     query

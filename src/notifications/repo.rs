@@ -1,9 +1,9 @@
 //! SQL on `notifications`. `notify` is the internal API of other modules.
 
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Value, json};
 
-use crate::http::list::Where;
+use crate::http::list::{Where, fetch_page};
 use crate::i18n::{Lang, Tr};
 
 pub const TYPES: &[&str] = &[
@@ -86,17 +86,15 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> rusqlite::Result<(i64, Vec<Value>)> {
-    let w = filter.sql();
-    let count = conn.query_row(
-        &format!("SELECT count(*) FROM notifications WHERE {w}"),
-        params_from_iter(filter.params.iter()),
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM notifications WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"))?;
-    let rows = stmt
-        .query_map(params_from_iter(filter.params.iter()), row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((count, rows))
+    fetch_page(
+        conn,
+        &format!("SELECT {COLUMNS} FROM notifications"),
+        "notifications",
+        filter,
+        order,
+        (limit, offset),
+        row,
+    )
 }
 
 /// Read state: `true` sets `read_at` now unless already read; `false` clears it. Returns whether the row exists.

@@ -1,9 +1,9 @@
 //! SQL on `vehicles`. Every function for user data takes the owner and filters on it.
 
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::model::VehicleRow;
-use crate::http::list::Where;
+use crate::http::list::{Where, fetch_page};
 
 const COLUMNS: &str = "id, owner_id, make, model, year, license_plate, vin, color, fuel_type, transmission, created_at, updated_at";
 
@@ -45,17 +45,15 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> rusqlite::Result<(i64, Vec<VehicleRow>)> {
-    let where_sql = filter.sql();
-    let count = conn.query_row(
-        &format!("SELECT count(*) FROM vehicles WHERE {where_sql}"),
-        params_from_iter(filter.params.iter()),
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM vehicles WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"))?;
-    let rows = stmt
-        .query_map(params_from_iter(filter.params.iter()), row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((count, rows))
+    fetch_page(
+        conn,
+        &format!("SELECT {COLUMNS} FROM vehicles"),
+        "vehicles",
+        filter,
+        order,
+        (limit, offset),
+        row,
+    )
 }
 
 /// All the owner's vehicles, newest first.
