@@ -36,6 +36,7 @@ def seed(db_path):
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
     rng = random.Random(42)
+    middle = {}  # owner name -> one of the owner's vehicle ids
     types = ["Vidange moteur", "Pneumatiques", "Freins", "Contrôle technique", "Climatisation", "Révision"]
     statuses = ["COMPLETED", "COMPLETED", "COMPLETED", "SCHEDULED", "CANCELLED"]
     t = "2026-01-01T00:00:00.000000Z"
@@ -47,19 +48,21 @@ def seed(db_path):
         )
         ids = [r[0] for r in conn.execute("SELECT id FROM vehicles WHERE owner_id = ?", (uid,))]
         rows = (
-            (vid, uid, f"20{10 + rng.randrange(16)}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}T09:00:00.000000Z",
+            (vid, uid, uid, f"20{10 + rng.randrange(16)}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}T09:00:00.000000Z",
              rng.choice(types), rng.randrange(300_000), rng.randrange(5_000, 80_000), rng.choice(statuses), t, t)
             for vid in ids for _ in range(per)
         )
         conn.executemany(
-            "INSERT INTO maintenances (vehicle_id, created_by_id, service_date, service_type, mileage, cost_cents, status, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO maintenances (vehicle_id, owner_id, created_by_id, service_date, service_type, mileage, cost_cents, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         conn.commit()
+        middle[name] = ids[len(ids) // 2]
         print(f"seeded {name}: {vehicles} vehicles, {vehicles * per} maintenances", flush=True)
     conn.execute("ANALYZE")
     conn.close()
+    return middle
 
 
 def timed(conn, path, token, n):
@@ -86,7 +89,7 @@ def main():
         run(binary, env, "migrate")
         for name, _, _ in SIZES:
             run(binary, env, "create-user", "--email", f"{name}@bench.example", "--password-stdin", stdin=PASSWORD + "\n")
-        seed(os.path.join(d, "autotrack.db"))
+        middle = seed(os.path.join(d, "autotrack.db"))
         server = subprocess.Popen([binary, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             for _ in range(300):
@@ -103,7 +106,8 @@ def main():
                 token = json.loads(conn.getresponse().read())["tokens"]["access"]
                 for label, path in [("vehicles p1", "/api/vehicles/"), ("maintenances p1", "/api/maintenances/"),
                                     ("maintenances p10 by cost", "/api/maintenances/?ordering=-cost&page=10"),
-                                    ("maintenances vehicle filter", f"/api/maintenances/?vehicle={vehicles // 2 + 1}"),
+                                    ("maintenances vehicle filter", f"/api/maintenances/?vehicle={middle[name]}"),
+                                    ("maintenances completed p1", "/api/maintenances/?status=COMPLETED"),
                                     ("maintenances stats", "/api/maintenances/stats/")]:
                     p50, p95 = timed(conn, path, token, n if "stats" not in label else max(5, n // 10))
                     results.append({"owner": name, "vehicles": vehicles, "maintenances": vehicles * per, "list": label, "p50_ms": p50, "p95_ms": p95})

@@ -115,7 +115,13 @@ pub fn order_by_with(
     if keys.is_empty() && !default.is_empty() {
         keys.push(default.to_owned());
     }
-    keys.push(format!("{id_col} DESC"));
+    // Ties break on the id in the direction of the last key, so that one (key, id) index can serve the order.
+    let dir = if keys.last().is_some_and(|k| k.ends_with(" ASC")) {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    keys.push(format!("{id_col} {dir}"));
     keys.join(", ")
 }
 
@@ -180,6 +186,11 @@ impl Where {
             self.params
                 .extend(params.into_iter().map(rusqlite::types::Value::from));
         }
+    }
+
+    /// How many conditions the filter holds.
+    pub fn conditions(&self) -> usize {
+        self.clauses.len()
     }
 
     pub fn sql(&self) -> String {
@@ -339,7 +350,11 @@ mod tests {
                 &allowed,
                 "created_at DESC"
             ),
-            "year DESC, make ASC, id DESC"
+            "year DESC, make ASC, id ASC"
+        );
+        assert_eq!(
+            order_by(&q(&[("ordering", "-year")]), &allowed, "created_at DESC"),
+            "year DESC, id DESC"
         );
         assert_eq!(
             order_by(&q(&[("ordering", "password")]), &allowed, "created_at DESC"),

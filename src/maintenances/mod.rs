@@ -1,7 +1,8 @@
 //! Maintenance records (maintenances.md): ownership goes through the vehicle; costs are exact cents; the
 //! `maintenance_reminders` job (jobs.rs) tells owners about scheduled work coming due.
 //!
-//! Tables owned: `maintenances` (queries join `vehicles` for ownership and the embedded vehicle info).
+//! Tables owned: `maintenances` (owner copied from the vehicle; queries join `vehicles` for the embedded vehicle
+//! info) and `maintenance_counts` (records per owner, kept by triggers).
 //! Routes: `/api/maintenances/`, `/api/maintenances/{id}/`, `upcoming`, `recent`, `stats`, `by_vehicle`.
 
 pub mod handlers;

@@ -1,4 +1,5 @@
-//! SQL on `maintenances`. Ownership goes through the vehicle: every user query joins `vehicles` on the owner.
+//! SQL on `maintenances`. A record belongs to its vehicle's owner; `m.owner_id` is that owner, copied by the insert
+//! (V5) so that owner lists use the `(owner_id, service_date)` index; the vehicle join brings the embedded vehicle info.
 
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
@@ -10,7 +11,9 @@ const COLUMNS: &str = "m.id, m.vehicle_id, m.created_by_id, m.performed_by_id, m
     m.description, m.mileage, m.cost_cents, m.status, m.invoice_url, m.reminder_sent, m.created_at, m.updated_at, \
     v.make, v.model, v.year, v.license_plate";
 
-const FROM: &str = "maintenances m JOIN vehicles v ON v.id = m.vehicle_id";
+/// CROSS JOIN keeps `maintenances` as the outer loop (SQLite never reorders it), so the owner or vehicle index of
+/// `maintenances` drives every query instead of a scan of all vehicles probing each one's records.
+const FROM: &str = "maintenances m CROSS JOIN vehicles v ON v.id = m.vehicle_id";
 
 fn row(r: &Row) -> rusqlite::Result<MaintenanceRow> {
     Ok(MaintenanceRow {
@@ -41,32 +44,44 @@ pub fn find_for_owner(
     id: i64,
 ) -> rusqlite::Result<Option<MaintenanceRow>> {
     conn.query_row(
-        &format!("SELECT {COLUMNS} FROM {FROM} WHERE m.id = ?1 AND v.owner_id = ?2"),
+        &format!("SELECT {COLUMNS} FROM {FROM} WHERE m.id = ?1 AND m.owner_id = ?2"),
         params![id, owner_id],
         row,
     )
     .optional()
 }
 
-/// One page of records matching `filter` (which holds the owner condition on `v.owner_id`).
-pub fn list(
+/// The owner's record count, all of them or those in one status, from the counters kept by triggers (V5): the
+/// same cost at any size.
+pub fn count_for_owner(
     conn: &Connection,
-    filter: &Where,
-    order: &str,
-    limit: i64,
-    offset: i64,
-) -> rusqlite::Result<(i64, Vec<MaintenanceRow>)> {
-    let where_sql = filter.sql();
-    let count = conn.query_row(
-        &format!("SELECT count(*) FROM {FROM} WHERE {where_sql}"),
-        params_from_iter(filter.params.iter()),
+    owner_id: i64,
+    status: Option<&str>,
+) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT coalesce(sum(n), 0) FROM maintenance_counts WHERE owner_id = ?1 AND (?2 IS NULL OR status = ?2)",
+        params![owner_id, status],
         |r| r.get(0),
-    )?;
-    let rows = select(conn, filter, order, limit, offset)?;
-    Ok((count, rows))
+    )
 }
 
-/// Records matching `filter` in `order` (no count).
+/// Records matching `filter`. The vehicle join is made only when a condition names a vehicle column (search): it
+/// costs a lookup per counted record.
+pub fn count(conn: &Connection, filter: &Where) -> rusqlite::Result<i64> {
+    let sql = filter.sql();
+    let from = if sql.contains("v.") {
+        FROM
+    } else {
+        "maintenances m"
+    };
+    conn.query_row(
+        &format!("SELECT count(*) FROM {from} WHERE {sql}"),
+        params_from_iter(filter.params.iter()),
+        |r| r.get(0),
+    )
+}
+
+/// One page of the records matching `filter` in `order`.
 pub fn select(
     conn: &Connection,
     filter: &Where,
@@ -101,9 +116,9 @@ pub fn count_created_since(conn: &Connection, user_id: i64, since: &str) -> rusq
 
 pub fn insert(conn: &Connection, m: &MaintenanceRow, now: &str) -> rusqlite::Result<i64> {
     conn.execute(
-        "INSERT INTO maintenances (vehicle_id, created_by_id, performed_by_id, service_date, service_type, description, \
-         mileage, cost_cents, status, invoice_url, reminder_sent, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)",
+        "INSERT INTO maintenances (vehicle_id, owner_id, created_by_id, performed_by_id, service_date, service_type, \
+         description, mileage, cost_cents, status, invoice_url, reminder_sent, created_at, updated_at) \
+         VALUES (?1, (SELECT owner_id FROM vehicles WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)",
         params![m.vehicle_id, m.created_by_id, m.performed_by_id, m.service_date, m.service_type, m.description,
             m.mileage, m.cost_cents, m.status, m.invoice_url, now],
     )?;
@@ -122,12 +137,13 @@ pub fn update(conn: &Connection, m: &MaintenanceRow, now: &str) -> rusqlite::Res
 
 pub fn delete(conn: &Connection, owner_id: i64, id: i64) -> rusqlite::Result<bool> {
     Ok(conn.execute(
-        "DELETE FROM maintenances WHERE id = ?1 AND vehicle_id IN (SELECT id FROM vehicles WHERE owner_id = ?2)",
+        "DELETE FROM maintenances WHERE id = ?1 AND owner_id = ?2",
         params![id, owner_id],
     )? == 1)
 }
 
-/// The stats overview over the caller's records in `filter`: counts per status, cost sum and count of costed rows.
+/// The stats overview over the caller's records in `filter` (conditions on `m` only: no vehicle join is needed):
+/// counts per status, cost sum and count of costed rows.
 pub struct Overview {
     pub total: i64,
     pub scheduled: i64,
@@ -141,7 +157,7 @@ pub fn overview(conn: &Connection, filter: &Where) -> rusqlite::Result<Overview>
     conn.query_row(
         &format!(
             "SELECT count(*), sum(m.status = 'SCHEDULED'), sum(m.status = 'COMPLETED'), sum(m.status = 'IN_PROGRESS'), \
-             sum(m.cost_cents), count(m.cost_cents) FROM {FROM} WHERE {}",
+             sum(m.cost_cents), count(m.cost_cents) FROM maintenances m WHERE {}",
             filter.sql()
         ),
         params_from_iter(filter.params.iter()),
@@ -158,13 +174,13 @@ pub fn overview(conn: &Connection, filter: &Where) -> rusqlite::Result<Overview>
     )
 }
 
-/// The 5 most frequent service types: `(type, count, cost sum)`.
+/// The 5 most frequent service types in `filter` (conditions on `m` only): `(type, count, cost sum)`.
 pub fn top_services(
     conn: &Connection,
     filter: &Where,
 ) -> rusqlite::Result<Vec<(String, i64, Option<i64>)>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT m.service_type, count(*) AS n, sum(m.cost_cents) FROM {FROM} WHERE {} \
+        "SELECT m.service_type, count(*) AS n, sum(m.cost_cents) FROM maintenances m WHERE {} \
          GROUP BY m.service_type ORDER BY n DESC, m.service_type ASC LIMIT 5",
         filter.sql()
     ))?;

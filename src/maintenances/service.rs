@@ -79,12 +79,13 @@ pub async fn list(
     path: String,
 ) -> AppResult<Value> {
     let page = PageRequest::from_query(&query)?;
-    let mut filter = Where::new("v.owner_id = ?", user.id);
+    let mut filter = Where::new("m.owner_id = ?", user.id);
     if let Some(v) = id_param(&query, "vehicle")? {
         filter.push("m.vehicle_id = ?", v);
     }
-    if let Some(s) = choice_param(&query, "status", model::STATUSES)? {
-        filter.push("m.status = ?", s);
+    let status = choice_param(&query, "status", model::STATUSES)?;
+    if let Some(s) = &status {
+        filter.push("m.status = ?", s.clone());
     }
     if let Some(t) = text_param(&query, "service_type") {
         filter.push("m.service_type = ? COLLATE NOCASE", t);
@@ -104,11 +105,18 @@ pub async fn list(
         "m.service_date DESC",
         "m.id",
     );
+    // Owner-only and owner+status lists take their count from the counters, others count their rows.
+    let counted = filter.conditions() == 1 + usize::from(status.is_some());
     let uid = user.id;
     let (count, rows, owner) = state
         .db
         .read(move |c| {
-            let (count, rows) = repo::list(c, &filter, &order, page.page_size, page.offset())?;
+            let count = if counted {
+                repo::count_for_owner(c, uid, status.as_deref())?
+            } else {
+                repo::count(c, &filter)?
+            };
+            let rows = repo::select(c, &filter, &order, page.page_size, page.offset())?;
             Ok((count, rows, owner(c, uid)?))
         })
         .await?;
@@ -228,7 +236,7 @@ async fn plain_list(
 }
 
 pub async fn upcoming(state: &AppState, user: &AuthUser) -> AppResult<Value> {
-    let mut filter = Where::new("v.owner_id = ?", user.id);
+    let mut filter = Where::new("m.owner_id = ?", user.id);
     filter.push("m.status = ?", "SCHEDULED".to_owned());
     filter.push("m.service_date >= ?", ts(state.clock.now()));
     plain_list(state, user, filter, "m.service_date ASC, m.id ASC").await
@@ -236,7 +244,7 @@ pub async fn upcoming(state: &AppState, user: &AuthUser) -> AppResult<Value> {
 
 pub async fn recent(state: &AppState, user: &AuthUser) -> AppResult<Value> {
     let now = state.clock.now();
-    let mut filter = Where::new("v.owner_id = ?", user.id);
+    let mut filter = Where::new("m.owner_id = ?", user.id);
     filter.push("m.status = ?", "COMPLETED".to_owned());
     filter.push("m.service_date >= ?", ts(now - Duration::days(30)));
     filter.push("m.service_date <= ?", ts(now));
@@ -250,7 +258,7 @@ pub async fn for_vehicle(state: &AppState, user: &AuthUser, vehicle_id: i64) -> 
         .read(move |c| crate::vehicles::service::owned(c, uid, vehicle_id).map(|_| ()))
         .await?;
     let filter = {
-        let mut f = Where::new("v.owner_id = ?", user.id);
+        let mut f = Where::new("m.owner_id = ?", user.id);
         f.push("m.vehicle_id = ?", vehicle_id);
         f
     };
@@ -307,7 +315,7 @@ pub async fn stats(
             ),
         ));
     }
-    let mut filter = Where::new("v.owner_id = ?", user.id);
+    let mut filter = Where::new("m.owner_id = ?", user.id);
     if let Some(s) = start {
         filter.push("m.service_date >= ?", s);
     }
@@ -353,7 +361,7 @@ pub async fn by_vehicle(
                 if only.is_some_and(|id| id != v.id) {
                     continue;
                 }
-                let mut f = Where::new("v.owner_id = ?", uid);
+                let mut f = Where::new("m.owner_id = ?", uid);
                 f.push("m.vehicle_id = ?", v.id);
                 let rows = repo::select(c, &f, "m.service_date DESC, m.id DESC", 10_000, 0)?;
                 let costs: Vec<i64> = rows.iter().filter_map(|m| m.cost_cents).collect();

@@ -555,3 +555,95 @@ async fn reminders_are_sent_once_even_across_runs_and_restarts() {
     assert_eq!(later.items, 1, "the 1-day reminder of Vidange: {later:?}");
     assert_eq!(app.run_job("maintenance_reminders").await.items, 0);
 }
+
+/// List counts come from per-owner counters (V5 triggers): they must follow creates, status changes, deletes and a
+/// vehicle's cascade, and never mix owners.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_counts_follow_every_change() {
+    let app = TestApp::spawn_with(OFF, false).await;
+    let s = app.user("counts@example.com").await;
+    let other = app.user("other@example.com").await;
+    let (v1, v2) = (
+        vehicle(&app, &s, "Clio").await,
+        vehicle(&app, &s, "Zoe").await,
+    );
+    let theirs = vehicle(&app, &other, "Twingo").await;
+    let mut ids = vec![];
+    for (v, status) in [
+        (v1, "SCHEDULED"),
+        (v1, "COMPLETED"),
+        (v2, "COMPLETED"),
+        (v2, "CANCELLED"),
+        (v2, "SCHEDULED"),
+    ] {
+        let r = app.send("POST", "/api/maintenances/", &s.access, Some(json!({"vehicle": v, "service_date": "2026-04-02", "service_type": "Vidange", "status": status}))).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        ids.push(r.body["id"].as_i64().unwrap());
+    }
+    let r = app
+        .send(
+            "POST",
+            "/api/maintenances/",
+            &other.access,
+            Some(
+                json!({"vehicle": theirs, "service_date": "2026-04-02", "service_type": "Vidange"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let counts = |token: String| {
+        let app = &app;
+        async move {
+            let mut out = vec![];
+            for q in [
+                "",
+                "?status=SCHEDULED",
+                "?status=COMPLETED",
+                "?status=CANCELLED",
+                "?status=IN_PROGRESS",
+            ] {
+                let r = app
+                    .get(&format!("/api/maintenances/{q}"), Some(&token))
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.text);
+                // A search (counted by rows, not by the counters) that matches every record must agree.
+                let sep = if q.is_empty() { "?" } else { "&" };
+                let path = format!("/api/maintenances/{q}{sep}search=vidange");
+                let by_rows = app.get(&path, Some(&token)).await;
+                assert_eq!(r.body["count"], by_rows.body["count"], "{q}");
+                out.push(r.body["count"].as_i64().unwrap());
+            }
+            out
+        }
+    };
+    assert_eq!(counts(s.access.clone()).await, vec![5, 2, 2, 1, 0]);
+    assert_eq!(counts(other.access.clone()).await, vec![1, 1, 0, 0, 0]);
+
+    let r = app
+        .send(
+            "PATCH",
+            &format!("/api/maintenances/{}/", ids[0]),
+            &s.access,
+            Some(json!({"status": "IN_PROGRESS"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(counts(s.access.clone()).await, vec![5, 1, 2, 1, 1]);
+    let r = app
+        .send(
+            "DELETE",
+            &format!("/api/maintenances/{}/", ids[1]),
+            &s.access,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(counts(s.access.clone()).await, vec![4, 1, 1, 1, 1]);
+    // Deleting a vehicle takes its records with it, counters included.
+    let r = app
+        .send("DELETE", &format!("/api/vehicles/{v2}/"), &s.access, None)
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(counts(s.access.clone()).await, vec![1, 0, 0, 0, 1]);
+    assert_eq!(counts(other.access.clone()).await, vec![1, 1, 0, 0, 0]);
+}
