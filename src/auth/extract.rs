@@ -1,5 +1,6 @@
 //! `AuthUser` (and `MaybeAuthUser`, `AdminUser`): the bearer access token checked against the database on every
-//! request (README §4, auth.md §4). Spans record the user id, never the token.
+//! request (README §4, auth.md §4), or against the same check remembered since the last write (token_cache.rs).
+//! Spans record the user id, never the token.
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -54,19 +55,30 @@ async fn authenticate(
         .user_id()
         .ok_or_else(|| AppError::unauthorized("token_invalid", true))?;
     let sid = claims.sid;
-    let now = crate::db::ts(state.clock.now());
-    let check = state
-        .db
-        .read(move |c| Ok(crate::users::repo::token_check(c, user_id, sid, &now)?))
-        .await?;
-    let user = match check {
-        TokenCheck::UnknownUserOrSession => {
-            return Err(AppError::unauthorized("token_invalid", true));
+    let generation = state.db.generation();
+    let user = match state.token_cache.get(user_id, sid, generation) {
+        Some(user) => user,
+        None => {
+            let check = state
+                .db
+                .read(move |c| Ok(crate::users::repo::token_check(c, user_id, sid)?))
+                .await?;
+            match check {
+                TokenCheck::UnknownUserOrSession => {
+                    return Err(AppError::unauthorized("token_invalid", true));
+                }
+                TokenCheck::Disabled => {
+                    return Err(AppError::unauthorized("account_disabled", true));
+                }
+                TokenCheck::Active(u) => {
+                    state.token_cache.put(user_id, sid, generation, u.clone());
+                    u
+                }
+            }
         }
-        TokenCheck::Disabled => return Err(AppError::unauthorized("account_disabled", true)),
-        TokenCheck::Active(u) => u,
     };
-    if user.token_version != claims.tv || !user.session_live {
+    let now = crate::db::ts(state.clock.now());
+    if user.token_version != claims.tv || !user.session_live(&now) {
         return Err(AppError::unauthorized("token_revoked", true));
     }
     let lang = Lang::from_setting(&user.language);

@@ -5,5 +5,6 @@ pub mod extract;
 pub mod jwt;
 pub mod password;
 pub mod secrets;
+pub mod token_cache;
 
 pub use extract::{AdminUser, AuthUser};

@@ -5,6 +5,7 @@
 pub mod migrate;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -26,6 +27,8 @@ struct Inner {
     write_gate: Semaphore,
     readers: Mutex<Vec<Connection>>,
     read_gate: Semaphore,
+    /// Bumped after every write transaction of this process: what was read under an older value may be stale.
+    generation: AtomicU64,
 }
 
 impl Db {
@@ -46,12 +49,19 @@ impl Db {
                 write_gate: Semaphore::new(1),
                 readers: Mutex::new(pool),
                 read_gate: Semaphore::new(readers),
+                generation: AtomicU64::new(0),
             }),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// Changes after each write transaction of this process ends (committed or not). A value read before a read
+    /// and still current afterwards means no write of this process happened in between.
+    pub fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::Acquire)
     }
 
     /// Runs `f` on a read-only connection.
@@ -103,10 +113,14 @@ impl Db {
                 );
             }
             let conn = guard.as_mut().ok_or_else(poisoned)?;
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            Ok(value)
+            let result = (|| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let value = f(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            })();
+            inner.generation.fetch_add(1, Ordering::AcqRel);
+            result
         })
         .await
     }
@@ -136,6 +150,8 @@ pub fn open_connection(
     let conn = Connection::open_with_flags(path, flags)
         .with_context(|| format!("while opening the database {}", path.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // List queries vary with their filter and order: keep more of them prepared than the default 16.
+    conn.set_prepared_statement_cache_capacity(64);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     if !read_only {
         conn.pragma_update(None, "journal_mode", "WAL")?;

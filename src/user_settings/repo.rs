@@ -80,11 +80,8 @@ pub fn save(conn: &Connection, s: &SettingsRow, now: &str) -> rusqlite::Result<(
 /// The user's language setting (`en` when the row is missing).
 pub fn language(conn: &Connection, user_id: i64) -> rusqlite::Result<String> {
     Ok(conn
-        .query_row(
-            "SELECT language FROM user_settings WHERE user_id = ?1",
-            [user_id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT language FROM user_settings WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| "en".to_owned()))
 }

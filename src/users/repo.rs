@@ -29,12 +29,9 @@ fn user_row(r: &Row) -> rusqlite::Result<UserRow> {
 }
 
 pub fn find(conn: &Connection, id: i64) -> rusqlite::Result<Option<UserRow>> {
-    conn.query_row(
-        &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
-        [id],
-        user_row,
-    )
-    .optional()
+    conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+        .query_row([id], user_row)
+        .optional()
 }
 
 pub fn find_by_email(conn: &Connection, email: &str) -> rusqlite::Result<Option<UserRow>> {
@@ -157,11 +154,20 @@ pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
 
 // ---- access-token check -------------------------------------------------------------------------------------
 
+#[derive(Clone)]
 pub struct TokenUser {
     pub is_staff: bool,
     pub token_version: i64,
-    pub session_live: bool,
+    pub session_revoked: bool,
+    pub session_expires_at: String,
     pub language: String,
+}
+
+impl TokenUser {
+    /// Whether the session is still usable at `now` (a `db::ts` string: they order as text).
+    pub fn session_live(&self, now: &str) -> bool {
+        !self.session_revoked && self.session_expires_at.as_str() > now
+    }
 }
 
 pub enum TokenCheck {
@@ -171,35 +177,28 @@ pub enum TokenCheck {
 }
 
 /// What an access token needs checked, in one round trip: the user, and the session `sid` of that user.
-pub fn token_check(
-    conn: &Connection,
-    user_id: i64,
-    sid: i64,
-    now: &str,
-) -> rusqlite::Result<TokenCheck> {
+pub fn token_check(conn: &Connection, user_id: i64, sid: i64) -> rusqlite::Result<TokenCheck> {
     let row = conn
-        .query_row(
-            "SELECT u.is_active, u.is_staff, u.token_version, s.id, \
-                    (s.revoked_at IS NULL AND s.expires_at > ?3) \
+        .prepare_cached(
+            "SELECT u.is_active, u.is_staff, u.token_version, s.revoked_at IS NOT NULL, s.expires_at \
              FROM users u LEFT JOIN sessions s ON s.id = ?2 AND s.user_id = u.id WHERE u.id = ?1",
-            params![user_id, sid, now],
-            |r| {
-                Ok((
-                    r.get::<_, bool>(0)?,
-                    r.get::<_, bool>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get::<_, Option<bool>>(4)?,
-                ))
-            },
-        )
+        )?
+        .query_row(params![user_id, sid], |r| {
+            Ok((
+                r.get::<_, bool>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<bool>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
         .optional()?;
-    let Some((is_active, is_staff, token_version, session, live)) = row else {
+    let Some((is_active, is_staff, token_version, revoked, expires_at)) = row else {
         return Ok(TokenCheck::UnknownUserOrSession);
     };
-    if session.is_none() {
+    let (Some(session_revoked), Some(session_expires_at)) = (revoked, expires_at) else {
         return Ok(TokenCheck::UnknownUserOrSession);
-    }
+    };
     if !is_active {
         return Ok(TokenCheck::Disabled);
     }
@@ -207,7 +206,8 @@ pub fn token_check(
     Ok(TokenCheck::Active(TokenUser {
         is_staff,
         token_version,
-        session_live: live.unwrap_or(false),
+        session_revoked,
+        session_expires_at,
         language,
     }))
 }
