@@ -188,6 +188,13 @@ impl Where {
         }
     }
 
+    /// The filter's parameters followed by `LIMIT ? OFFSET ?` values.
+    pub fn page_params(&self, limit: i64, offset: i64) -> Vec<rusqlite::types::Value> {
+        let mut all = self.params.clone();
+        all.extend([limit.into(), offset.into()]);
+        all
+    }
+
     /// How many conditions the filter holds.
     pub fn conditions(&self) -> usize {
         self.clauses.len()
@@ -214,17 +221,20 @@ pub fn fetch_page<T>(
     map: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<(i64, Vec<T>)> {
     let w = filter.sql();
-    let params = rusqlite::params_from_iter(filter.params.iter());
-    let count = conn.query_row(
-        &format!("SELECT count(*) FROM {from} WHERE {w}"),
-        params,
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!(
-        "{select} WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+    // Cached statements: the SQL text depends on the filter and order only (the page is bound as parameters).
+    let count = conn
+        .prepare_cached(&format!("SELECT count(*) FROM {from} WHERE {w}"))?
+        .query_row(rusqlite::params_from_iter(filter.params.iter()), |r| {
+            r.get(0)
+        })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{select} WHERE {w} ORDER BY {order} LIMIT ? OFFSET ?"
     ))?;
     let rows = stmt
-        .query_map(rusqlite::params_from_iter(filter.params.iter()), map)?
+        .query_map(
+            rusqlite::params_from_iter(filter.page_params(limit, offset)),
+            map,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((count, rows))
 }

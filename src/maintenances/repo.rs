@@ -58,11 +58,10 @@ pub fn count_for_owner(
     owner_id: i64,
     status: Option<&str>,
 ) -> rusqlite::Result<i64> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT coalesce(sum(n), 0) FROM maintenance_counts WHERE owner_id = ?1 AND (?2 IS NULL OR status = ?2)",
-        params![owner_id, status],
-        |r| r.get(0),
-    )
+    )?
+    .query_row(params![owner_id, status], |r| r.get(0))
 }
 
 /// Records matching `filter`. The vehicle join is made only when a condition names a vehicle column (search): it
@@ -74,11 +73,8 @@ pub fn count(conn: &Connection, filter: &Where) -> rusqlite::Result<i64> {
     } else {
         "maintenances m"
     };
-    conn.query_row(
-        &format!("SELECT count(*) FROM {from} WHERE {sql}"),
-        params_from_iter(filter.params.iter()),
-        |r| r.get(0),
-    )
+    conn.prepare_cached(&format!("SELECT count(*) FROM {from} WHERE {sql}"))?
+        .query_row(params_from_iter(filter.params.iter()), |r| r.get(0))
 }
 
 /// One page of the records matching `filter` in `order`.
@@ -89,11 +85,11 @@ pub fn select(
     limit: i64,
     offset: i64,
 ) -> rusqlite::Result<Vec<MaintenanceRow>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY {order} LIMIT ? OFFSET ?",
         filter.sql()
     ))?;
-    let rows = stmt.query_map(params_from_iter(filter.params.iter()), row)?;
+    let rows = stmt.query_map(params_from_iter(filter.page_params(limit, offset)), row)?;
     rows.collect()
 }
 
