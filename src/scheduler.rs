@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use croner::Cron;
@@ -65,8 +65,6 @@ type JobFuture<'a> = Pin<Box<dyn Future<Output = anyhow::Result<JobOutcome>> + S
 pub struct Job {
     pub name: &'static str,
     schedule: fn(&Config) -> &str,
-    /// Lease length: a `running` row older than this is taken as a crashed run.
-    lease: chrono::Duration,
     run: for<'a> fn(&'a AppState, &'a JobCtx) -> JobFuture<'a>,
 }
 
@@ -75,49 +73,41 @@ pub static JOBS: &[Job] = &[
     Job {
         name: "deliver_mail",
         schedule: |c| &c.jobs.deliver_mail,
-        lease: chrono::Duration::minutes(10),
         run: |s, c| Box::pin(crate::mail::outbox::deliver_pending(s, c)),
     },
     Job {
         name: "analyze_documents",
         schedule: |c| &c.jobs.analyze_documents,
-        lease: chrono::Duration::minutes(15),
         run: |s, c| Box::pin(crate::documents::jobs::analyze_documents(s, c)),
     },
     Job {
         name: "maintenance_reminders",
         schedule: |c| &c.jobs.maintenance_reminders,
-        lease: chrono::Duration::hours(1),
         run: |s, c| Box::pin(crate::maintenances::jobs::send_reminders(s, c)),
     },
     Job {
         name: "cleanup_auth",
         schedule: |c| &c.jobs.cleanup_auth,
-        lease: chrono::Duration::hours(1),
         run: |s, c| Box::pin(crate::users::jobs::cleanup_auth(s, c)),
     },
     Job {
         name: "cleanup_notifications",
         schedule: |c| &c.jobs.cleanup_notifications,
-        lease: chrono::Duration::hours(1),
         run: |s, c| Box::pin(crate::notifications::service::cleanup_job(s, c)),
     },
     Job {
         name: "cleanup_files",
         schedule: |c| &c.jobs.cleanup_files,
-        lease: chrono::Duration::hours(1),
         run: |s, c| Box::pin(crate::documents::jobs::cleanup_files(s, c)),
     },
     Job {
         name: "prune_logs",
         schedule: |c| &c.jobs.prune_logs,
-        lease: chrono::Duration::hours(1),
         run: |s, c| Box::pin(prune_logs(s, c)),
     },
     Job {
         name: "health_probe",
         schedule: |c| &c.jobs.health_probe,
-        lease: chrono::Duration::hours(1),
         run: |s, c| Box::pin(crate::health::probe_job(s, c)),
     },
 ];
@@ -157,6 +147,11 @@ pub struct JobReport {
     pub duration_ms: u128,
 }
 
+/// A run holds its lease for this long and renews it every `HEARTBEAT` while it works: a `running` row whose lease
+/// ran out belongs to a process that died, and the job is free again within this time after a crash.
+const LEASE_SECS: i64 = 30;
+const HEARTBEAT: Duration = Duration::from_secs(10);
+
 enum Lease {
     Taken(i64),
     Busy,
@@ -167,8 +162,8 @@ fn take_lease(
     job: &str,
     trigger: Trigger,
     now: DateTime<Utc>,
-    lease: chrono::Duration,
 ) -> rusqlite::Result<Lease> {
+    let lease = chrono::Duration::seconds(LEASE_SECS);
     let now_s = ts(now);
     conn.execute(
         "UPDATE job_runs SET status = 'failed', finished_at = ?2, error = 'lease expired (the run did not finish)' \
@@ -202,7 +197,6 @@ pub async fn run_job(
     let started = Instant::now();
     let name = job.name;
     let now = state.clock.now();
-    let lease = job.lease;
     let report = |status: &str, items: i64, summary: String| JobReport {
         job: name.to_owned(),
         status: status.to_owned(),
@@ -212,7 +206,7 @@ pub async fn run_job(
     };
     let run_id = match state
         .db
-        .write(move |tx| Ok(take_lease(tx, name, trigger, now, lease)?))
+        .write(move |tx| Ok(take_lease(tx, name, trigger, now)?))
         .await
     {
         Ok(Lease::Taken(id)) => id,
@@ -220,7 +214,10 @@ pub async fn run_job(
         Err(e) => return report("failed", 0, format!("could not take the lease: {}", e.code)),
     };
     let ctx = JobCtx { trigger, stop };
-    let result = (job.run)(state, &ctx).await;
+    let result = tokio::select! {
+        r = (job.run)(state, &ctx) => r,
+        _ = renew_lease(state, run_id) => unreachable_renewal(),
+    };
     let (status, items, summary, error) = match result {
         Ok(o) => ("succeeded", o.items, o.summary, None),
         Err(e) => ("failed", 0, String::new(), Some(format!("{e:#}"))),
@@ -249,6 +246,34 @@ pub async fn run_job(
         }
     }
     report(status, items, error.unwrap_or(summary))
+}
+
+/// Extends the lease of run `run_id` every `HEARTBEAT`, for as long as it is polled (the run is alive).
+async fn renew_lease(state: &AppState, run_id: i64) {
+    let mut tick = tokio::time::interval(HEARTBEAT);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let until = ts(state.clock.now() + chrono::Duration::seconds(LEASE_SECS));
+        let renewed = state
+            .db
+            .write(move |tx| {
+                tx.execute(
+                    "UPDATE job_runs SET lease_until = ?2 WHERE id = ?1 AND status = 'running'",
+                    params![run_id, until],
+                )?;
+                Ok(())
+            })
+            .await;
+        if let Err(e) = renewed {
+            tracing::warn!(run_id, code = e.code, "could not renew a job lease");
+        }
+    }
+}
+
+/// `renew_lease` loops until the run it guards ends; this arm of the select is never taken.
+fn unreachable_renewal() -> anyhow::Result<JobOutcome> {
+    Err(anyhow::anyhow!("lease renewal ended before its run"))
 }
 
 /// `run-jobs`: every job once (or one by name), in table order.

@@ -236,7 +236,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 ),
             };
             let answer = mailer
-                .send(&to, &mail)
+                .send(&to, &mail, None)
                 .await
                 .context("the SMTP server refused the message")?;
             println!("sent to {to}; server answered: {answer}");

@@ -50,11 +50,20 @@ impl Mailer {
         }))
     }
 
-    /// Sends one rendered mail; returns the server's answer (the error text is its refusal).
-    pub async fn send(&self, to: &str, mail: &Rendered) -> anyhow::Result<String> {
+    /// Sends one rendered mail; returns the server's answer (the error text is its refusal). `key` makes the
+    /// Message-ID stable (an outbox row's id): a mail sent again after a crash carries the same one, so mail
+    /// clients show it once.
+    pub async fn send(
+        &self,
+        to: &str,
+        mail: &Rendered,
+        key: Option<&str>,
+    ) -> anyhow::Result<String> {
         let to: Mailbox = to.parse()?;
         let subject: String = mail.subject.chars().filter(|c| !c.is_control()).collect();
+        let message_id = key.map(|k| format!("<autotrack.{k}@{}>", self.from.email.domain()));
         let message = Message::builder()
+            .message_id(message_id)
             .from(self.from.clone())
             .to(to)
             .subject(subject)

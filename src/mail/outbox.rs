@@ -62,6 +62,7 @@ pub fn pending_count(conn: &Connection) -> rusqlite::Result<i64> {
 
 struct Due {
     id: i64,
+    created_at: String,
     to: String,
     template: String,
     language: String,
@@ -69,12 +70,24 @@ struct Due {
     attempts: i64,
 }
 
+impl Due {
+    /// Unique per row and per database (ids are never reused; the creation time tells databases apart).
+    fn message_key(&self) -> String {
+        let stamp: String = self
+            .created_at
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        format!("outbox.{}.{stamp}", self.id)
+    }
+}
+
 fn strip_secrets_sql() -> String {
     let paths: Vec<String> = SECRET_KEYS.iter().map(|k| format!("'$.{k}'")).collect();
     format!("json_remove(context, {})", paths.join(", "))
 }
 
-/// Expires stale secrets, recovers rows stuck in `sending`, and claims due rows (marking them `sending`).
+/// Expires stale secrets, recovers rows left `sending` by a dead run, and claims due rows (marking them `sending`).
 fn claim(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<Due>> {
     let now_s = ts(now);
     conn.execute(
@@ -85,12 +98,15 @@ fn claim(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<Due>> {
         ),
         [&now_s],
     )?;
+    // Claims run under the deliver_mail lease, so no other sender is alive: a row still `sending` was being sent
+    // by a run that died (the process was killed). Send it again; it may have reached the server already, and
+    // then it arrives twice with the same Message-ID.
     conn.execute(
-        "UPDATE mail_outbox SET status = 'pending', updated_at = ?1 WHERE status = 'sending' AND updated_at < ?2",
-        params![now_s, ts(now - chrono::Duration::minutes(10))],
+        "UPDATE mail_outbox SET status = 'pending', updated_at = ?1 WHERE status = 'sending'",
+        [&now_s],
     )?;
     let mut stmt = conn.prepare(
-        "SELECT id, to_email, template, language, context, attempts FROM mail_outbox \
+        "SELECT id, to_email, template, language, context, attempts, created_at FROM mail_outbox \
          WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
     )?;
     let rows: Vec<Due> = stmt
@@ -102,6 +118,7 @@ fn claim(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<Due>> {
                 language: r.get(3)?,
                 context: r.get(4)?,
                 attempts: r.get(5)?,
+                created_at: r.get(6)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -191,7 +208,7 @@ pub async fn deliver_pending(state: &AppState, ctx: &JobCtx) -> anyhow::Result<J
                 .render(&row.template, lang, &context, state.clock.now().year());
         let result = match &rendered {
             Ok(mail) => mailer
-                .send(&row.to, mail)
+                .send(&row.to, mail, Some(&row.message_key()))
                 .await
                 .map(|_| ())
                 .map_err(|e| (format!("{e:#}"), false)),

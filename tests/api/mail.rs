@@ -44,6 +44,20 @@ async fn outbox_survives_an_smtp_outage_and_delivers_once() {
         app.db_value("SELECT count(*) FROM mail_outbox WHERE status = 'sent'"),
         2
     );
+    // Each row has its own stable Message-ID (a re-send after a crash repeats it).
+    let mut ids: Vec<String> = app
+        .smtp()
+        .messages_to("out@example.com")
+        .into_iter()
+        .filter_map(|m| m.message_id)
+        .collect();
+    ids.sort();
+    assert_eq!(ids.len(), 2);
+    assert!(ids[0] != ids[1]);
+    assert!(
+        ids.iter().all(|i| i.starts_with("autotrack.outbox.")),
+        "{ids:?}"
+    );
     // The code is removed from the stored context once sent.
     assert_eq!(
         app.db_value(

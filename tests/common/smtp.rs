@@ -23,6 +23,7 @@ pub struct ReceivedMail {
     pub text: String,
     pub html: String,
     pub auto_submitted: Option<String>,
+    pub message_id: Option<String>,
 }
 
 fn python() -> String {
@@ -150,6 +151,7 @@ impl SmtpServer {
                     auto_submitted: msg
                         .header_raw("Auto-Submitted")
                         .map(|v| v.trim().to_owned()),
+                    message_id: msg.message_id().map(str::to_owned),
                 })
             })
             .collect()
