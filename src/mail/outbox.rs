@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::app::AppState;
 use crate::db::ts;
 use crate::i18n::Lang;
+use crate::mail::Mailer;
 use crate::scheduler::{JobCtx, JobOutcome};
 
 /// Context members holding a secret: removed once a row reaches a final status.
@@ -191,8 +192,35 @@ pub async fn deliver_pending(state: &AppState, ctx: &JobCtx) -> anyhow::Result<J
             format!("SMTP not configured; {waiting} mail(s) waiting in the outbox"),
         ));
     };
-    let now = state.clock.now();
-    let due = state.db.write(move |tx| Ok(claim(tx, now)?)).await?;
+    let (mut sent, mut failed) = (0, 0);
+    // A backlog (after an SMTP outage or a crash) drains in one run, a batch at a time; a batch that only failed
+    // means the server is unreachable, and the rows wait for their retry time.
+    while !ctx.stopping() {
+        let now = state.clock.now();
+        let due = state.db.write(move |tx| Ok(claim(tx, now)?)).await?;
+        if due.is_empty() {
+            break;
+        }
+        let (s, f) = deliver_batch(state, ctx, &mailer, due).await?;
+        sent += s;
+        failed += f;
+        if s == 0 && f > 0 {
+            break;
+        }
+    }
+    Ok(JobOutcome::new(
+        sent,
+        format!("{sent} sent, {failed} failed"),
+    ))
+}
+
+/// Sends the claimed rows one by one and records each outcome; returns (sent, failed).
+async fn deliver_batch(
+    state: &AppState,
+    ctx: &JobCtx,
+    mailer: &Mailer,
+    due: Vec<Due>,
+) -> anyhow::Result<(i64, i64)> {
     let (mut sent, mut failed) = (0, 0);
     let mut ids: Vec<i64> = due.iter().map(|d| d.id).collect();
     for row in due {
@@ -245,17 +273,14 @@ pub async fn deliver_pending(state: &AppState, ctx: &JobCtx) -> anyhow::Result<J
         }
     }
     if !ids.is_empty() {
-        // Stopping: hand the untouched rows back at once rather than after the 10-minute recovery.
+        // Stopping: hand the untouched rows back at once rather than at the next run's recovery.
         let now_s = ts(state.clock.now());
         state
             .db
             .write(move |tx| Ok(release(tx, &ids, &now_s)?))
             .await?;
     }
-    Ok(JobOutcome::new(
-        sent,
-        format!("{sent} sent, {failed} failed"),
-    ))
+    Ok((sent, failed))
 }
 
 /// `prune_logs` part: sent and expired rows older than 30 days.
