@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
 # The test command. Installs what the tests need on a fresh machine, then runs every test:
-#   - a Python virtualenv with aiosmtpd (the real SMTP server the tests send mail to);
-#   - cargo test (unit tests, the HTTP black-box tests, the CLI process tests).
-# Extra arguments go to cargo test (e.g. scripts/test.sh --test api auth::).
+#   - a Python virtualenv with aiosmtpd (the real SMTP server the tests send mail to) and schemathesis;
+#   - cargo test (unit and property tests, the HTTP black-box tests, the CLI process tests);
+#   - the crash test (tests/crash/crash.py: SIGKILL under write load, AUTOTRACK_CRASH_CYCLES cycles, default 20);
+#   - API fuzzing (tests/fuzz_api/run.py: schemathesis with two users, AUTOTRACK_FUZZ_EXAMPLES per operation,
+#     default 5, which makes a few thousand cases).
+# Extra arguments go to cargo test alone (e.g. scripts/test.sh --test api auth::) and skip the two suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv="${AUTOTRACK_TEST_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/autotrack/test-venv}"
-if ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
-    echo "== installing the test SMTP server (aiosmtpd) into $venv"
+if ! "$venv/bin/python" -c "import aiosmtpd, schemathesis" 2>/dev/null; then
+    echo "== installing the test SMTP server (aiosmtpd) and schemathesis into $venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "schemathesis==4.32.5"
 fi
 export AUTOTRACK_TEST_PYTHON="$venv/bin/python"
 
 echo "== cargo test"
 cargo test --locked "$@"
+if [ "$#" -gt 0 ]; then
+    exit 0
+fi
+
+cargo build --locked --quiet
+binary="${CARGO_TARGET_DIR:-target}/debug/autotrack"
+echo "== crash test"
+"$venv/bin/python" tests/crash/crash.py --binary "$binary" --python "$venv/bin/python" \
+    --cycles "${AUTOTRACK_CRASH_CYCLES:-20}"
+echo "== API fuzzing"
+"$venv/bin/python" tests/fuzz_api/run.py --binary "$binary" --max-examples "${AUTOTRACK_FUZZ_EXAMPLES:-5}"
