@@ -8,7 +8,9 @@ as alice and bob (WFC auth file, the two users as peers) with these checks:
   response_schema_conformance   every documented answer matches its schema;
   content_type_conformance      answers carry the documented content type;
   object_level_authorization    an object one user reads, the other cannot.
-Afterwards carol's objects are read back: whatever ids alice and bob tried, they must be there and unchanged.
+Afterwards carol's objects are read back: whatever ids alice and bob tried, they must be there and unchanged; and
+alice and bob ask for each of them by id (GET, PATCH, DELETE) and in their lists: 404 and absent. (A server with a
+planted read leak on vehicles passed schemathesis's own object_level_authorization check here; these two did not.)
 
 Usage: tests/fuzz_api/run.py --binary target/debug/autotrack [--max-examples N] [--seed N]
 Needs schemathesis in the running Python (scripts/test.sh installs it). Exit status 0 when every check holds.
@@ -103,6 +105,7 @@ def main():
                 time.sleep(0.05)
         bystander = seed_user(base, "carol")
         owned = {name: seed_user(base, name) for name in FUZZERS}
+        bystander = (bystander[0], snapshot(base, *bystander))
         auth = {"auth": [
             {"name": name, "loginEndpointAuth": {
                 "verb": "POST", "endpoint": "/api/auth/login", "contentType": "application/json",
@@ -123,7 +126,7 @@ def main():
             cmd += ["--seed", str(args.seed)]
         print("$", " ".join(cmd), flush=True)
         result = subprocess.run(cmd, cwd=work)
-        failures = readback(base, *bystander)
+        failures = readback(base, *bystander) + probe(base, owned, bystander[1])
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -138,6 +141,19 @@ def main():
             print("  -", f)
         sys.exit(1)
     print("API fuzzing passed")
+
+
+def snapshot(base, email, objects):
+    """carol's objects as she reads them once seeding has settled (the upload's analysis has run)."""
+    status, body = call(base, "POST", "/api/auth/login", {"email": email, "password": PASSWORD})
+    assert status == 200, status
+    token = body["tokens"]["access"]
+    deadline = time.time() + 30
+    while True:
+        current = {kind: call(base, "GET", f"/api/{kind}/{obj['id']}/", token=token)[1] for kind, obj in objects.items()}
+        if current["documents"].get("analysis_status") not in ("pending", "processing") or time.time() > deadline:
+            return current
+        time.sleep(0.2)
 
 
 def readback(base, email, objects):
@@ -156,6 +172,26 @@ def readback(base, email, objects):
         if changed:
             failures.append(f"carol's {kind} {seeded['id']} changed: {changed}")
     print(f"  carol's {len(objects)} objects checked after fuzzing", flush=True)
+    return failures
+
+
+def probe(base, fuzzers, objects):
+    """alice and bob ask for carol's objects by id, and look for them in their own lists: never there."""
+    failures = []
+    for name, (email, _) in fuzzers.items():
+        status, body = call(base, "POST", "/api/auth/login", {"email": email, "password": PASSWORD})
+        if status != 200:
+            print(f"  {name}: cannot log in any more ({status}); probe skipped")
+            continue
+        token = body["tokens"]["access"]
+        for kind, obj in objects.items():
+            for method in ("GET", "PATCH", "DELETE"):
+                status, _ = call(base, method, f"/api/{kind}/{obj['id']}/", {} if method == "PATCH" else None, token)
+                if status != 404:
+                    failures.append(f"{name} {method} carol's {kind} {obj['id']}: {status}, expected 404")
+            status, listing = call(base, "GET", f"/api/{kind}/?page_size=100", token=token)
+            if status == 200 and any(item.get("id") == obj["id"] for item in listing["results"]):
+                failures.append(f"{name} lists carol's {kind} {obj['id']}")
     return failures
 
 
