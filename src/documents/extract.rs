@@ -1690,6 +1690,387 @@ P.1 1461   P.3 GO   P.6 5
         }
     }
 
+    use chrono::Datelike;
+    use proptest::prelude::*;
+
+    const MONTHS_FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const MONTHS_EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+
+    fn any_date() -> impl Strategy<Value = NaiveDate> {
+        (1900i32..=2100, 1u32..=12, 1u32..=31)
+            .prop_filter_map("a real day", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+    }
+
+    /// A date as invoices print it (`style` picks the layout), and whether the year has four digits.
+    fn print_date(d: NaiveDate, style: usize) -> (String, bool) {
+        let (y, m, day) = (d.year(), d.month(), d.day());
+        let month = |names: [&'static str; 12]| names[m as usize - 1];
+        match style {
+            0 => (format!("{day:02}/{m:02}/{y}"), true),
+            1 => (format!("{day}-{m}-{y}"), true),
+            2 => (format!("{day:02}.{m:02}.{y}"), true),
+            3 => (format!("{y}-{m:02}-{day:02}"), true),
+            4 => (
+                format!(
+                    "{} {} {y}",
+                    if day == 1 {
+                        "1er".to_owned()
+                    } else {
+                        day.to_string()
+                    },
+                    month(MONTHS_FR)
+                ),
+                true,
+            ),
+            5 => (format!("{} {day}, {y}", month(MONTHS_EN)), true),
+            6 => (
+                format!("{day} {} {y}", month(MONTHS_FR).to_uppercase()),
+                true,
+            ),
+            _ => (format!("{day:02}/{m:02}/{:02}", y % 100), false),
+        }
+    }
+
+    /// Cents printed with the thousands and decimal marks of one `style`, maybe with a currency.
+    fn print_amount(cents: i64, style: usize, one_decimal: bool, currency: usize) -> String {
+        let units = (cents / 100).to_string();
+        let (thousands, decimal) = [
+            (" ", ","),
+            ("\u{a0}", ","),
+            ("\u{202f}", ","),
+            (".", ","),
+            (",", "."),
+            ("'", "."),
+            ("", "."),
+            ("", ","),
+        ][style];
+        let mut grouped = String::new();
+        for (k, c) in units.chars().enumerate() {
+            if k > 0 && (units.len() - k).is_multiple_of(3) {
+                grouped.push_str(thousands);
+            }
+            grouped.push(c);
+        }
+        let frac = if one_decimal && cents % 10 == 0 {
+            format!("{}", cents % 100 / 10)
+        } else {
+            format!("{:02}", cents % 100)
+        };
+        let number = format!("{grouped}{decimal}{frac}");
+        match currency {
+            0 => number,
+            1 => format!("{number} €"),
+            2 => format!("{number}€"),
+            3 => format!("€ {number}"),
+            4 => format!("{number} EUR"),
+            _ => format!("EUR {number}"),
+        }
+    }
+
+    /// The Luhn digit that completes `body` (own computation, from the right: every second digit doubled).
+    fn luhn_digit(body: &str) -> char {
+        let sum: u32 = body
+            .chars()
+            .rev()
+            .enumerate()
+            .map(|(i, c)| {
+                let d = c.to_digit(10).unwrap();
+                if i % 2 == 0 {
+                    if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+                } else {
+                    d
+                }
+            })
+            .sum();
+        char::from_digit((10 - sum % 10) % 10, 10).unwrap()
+    }
+
+    /// ISO 3779 check character for a VIN (position 9 ignored).
+    fn vin_check_char(vin: &str) -> char {
+        let value = |c: char| -> u32 {
+            if let Some(d) = c.to_digit(10) {
+                return d;
+            }
+            for (letters, first) in [
+                ("ABCDEFGH", 1),
+                ("JKLMN", 1),
+                ("P", 7),
+                ("R", 9),
+                ("STUVWXYZ", 2),
+            ] {
+                if let Some(k) = letters.find(c) {
+                    return first + k as u32;
+                }
+            }
+            unreachable!("{c}")
+        };
+        let weights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+        let sum: u32 = vin
+            .chars()
+            .zip(weights)
+            .map(|(c, w)| value(c.to_ascii_uppercase()) * w)
+            .sum();
+        if sum % 11 == 10 {
+            'X'
+        } else {
+            char::from_digit(sum % 11, 10).unwrap()
+        }
+    }
+
+    const VIN_CHARS: &str = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789";
+
+    fn vin_with_check_digit() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(VIN_CHARS.chars().collect::<Vec<_>>()),
+            17,
+        )
+        .prop_map(|chars| {
+            let mut vin: Vec<char> = chars;
+            vin[8] = '0';
+            vin[8] = vin_check_char(&vin.iter().collect::<String>());
+            vin.into_iter().collect()
+        })
+    }
+
+    /// Lines that carry no field: words of three letters or more and bare numbers.
+    fn noise_lines() -> impl Strategy<Value = Vec<String>> {
+        let word = prop_oneof!["[a-zA-Z]{3,10}", "[0-9]{1,6}"];
+        proptest::collection::vec(
+            proptest::collection::vec(word, 0..6).prop_map(|w| w.join(" ")),
+            0..5,
+        )
+    }
+
+    proptest! {
+        /// Any text, type and source: no panic, confidences within 0..=1, the §6.3 type rule.
+        #[test]
+        fn prop_any_text_analyses(
+            text in prop_oneof![
+                any::<String>(),
+                proptest::collection::vec(
+                    prop_oneof![
+                        "[A-Za-z0-9 .,:/()°€%-]{0,30}",
+                        Just("Total TTC".to_owned()), Just("TVA 20 %".to_owned()), Just("SIRET".to_owned()),
+                        Just("E".to_owned()), Just("(A)".to_owned()), Just("C.1".to_owned()), Just("n°".to_owned()),
+                        Just("1 234,56 €".to_owned()), Just("31/12/2026".to_owned()), Just("km".to_owned()),
+                    ],
+                    0..20,
+                ).prop_map(|parts| parts.join(" ")),
+            ],
+            stored in proptest::sample::select(vec!["invoice", "registration", "insurance", "inspection", "maintenance", "other"]),
+            source in proptest::sample::select(vec!["text_layer", "ocr", "mixed"]),
+        ) {
+            let e = analyse(&text, stored, source, 1);
+            let data = &e.analysis_data;
+            let detected = data["document_type"].as_str().unwrap();
+            prop_assert!(["invoice", "registration", "insurance", "inspection", "maintenance", "other"].contains(&detected));
+            let expected_type = if stored == "other" { detected } else { stored };
+            prop_assert_eq!(e.document_type.as_str(), expected_type);
+            for key in ["confidence", "document_type_score"] {
+                let c = data[key].as_f64().unwrap();
+                prop_assert!((0.0..=1.0).contains(&c), "{} {}", key, c);
+            }
+            for (name, field) in data["fields"].as_object().unwrap() {
+                let c = field["confidence"].as_f64().unwrap();
+                prop_assert!((0.0..=1.0).contains(&c), "{} {}", name, c);
+                prop_assert!(!field["value"].is_null() && field["raw"].is_string(), "{}", name);
+            }
+            // The single-value parsers give canonical forms that read back as themselves.
+            if let Some(a) = parse_amount(&text) {
+                prop_assert_eq!(parse_amount(&a), Some(a.clone()));
+            }
+            if let Some(d) = parse_date(&text) {
+                prop_assert_eq!(parse_date(&d), Some(d.clone()));
+            }
+            if let Some(p) = parse_plate(&text) {
+                prop_assert_eq!(parse_plate(&p), Some(p.clone()));
+            }
+            if let Some(c) = parse_currency(&text) {
+                prop_assert_eq!(parse_currency(c), Some(c));
+            }
+        }
+
+        /// SIV plates in any case and spacing: the canonical `AB-123-CD`, unless the series is one the SIV
+        /// never issues (I, O, U, `000`, `SS`).
+        #[test]
+        fn prop_siv_plates(
+            a in prop_oneof![3 => "[A-Z]{2}", 1 => Just("SS".to_owned())],
+            n in prop_oneof![3 => "[0-9]{3}", 1 => Just("000".to_owned())],
+            b in prop_oneof![3 => "[A-Z]{2}", 1 => Just("SS".to_owned())],
+            seps in proptest::sample::select(vec![("-", "-"), (" ", " "), ("", ""), (" - ", "-"), ("-", " ")]),
+            lower in any::<bool>(),
+        ) {
+            let raw = format!("{a}{}{n}{}{b}", seps.0, seps.1);
+            let raw = if lower { raw.to_lowercase() } else { raw };
+            let issued = !format!("{a}{b}").contains(['I', 'O', 'U']) && n != "000" && a != "SS" && b != "SS";
+            let expected = issued.then(|| format!("{a}-{n}-{b}"));
+            prop_assert_eq!(parse_plate(&raw), expected.clone(), "{:?}", raw);
+            prop_assert_eq!(parse_plate(&format!("  {raw} ")), expected);
+            // One character more or less is no plate.
+            prop_assert_eq!(parse_plate(&format!("{raw}1")), None);
+            prop_assert_eq!(parse_plate(&raw[1..]), None);
+        }
+
+        /// FNI plates: 1–4 digits, 1–3 letters, a département (2 digits, 2A/2B, 97x) → single spaces.
+        #[test]
+        fn prop_fni_plates(
+            num in "[0-9]{1,4}", letters in "[A-Z]{1,3}",
+            dept in prop_oneof!["[0-9]{2}", Just("2A".to_owned()), Just("2B".to_owned()), "97[0-9]"],
+            bad_dept in prop_oneof!["[0-9]", "[0-9]{4}", "9[0-68-9][0-9]", Just("2C".to_owned())],
+            seps in proptest::sample::select(vec![(" ", " "), ("", ""), ("-", "-"), ("  ", "")]),
+        ) {
+            let raw = format!("{num}{}{letters}{}{dept}", seps.0, seps.1);
+            prop_assert_eq!(parse_plate(&raw.to_lowercase()), Some(format!("{num} {letters} {dept}")), "{:?}", raw);
+            let bad = format!("{num} {letters} {bad_dept}");
+            prop_assert_eq!(parse_plate(&bad), None, "{:?}", bad);
+        }
+
+        #[test]
+        fn prop_amounts_read_back(
+            cents in prop_oneof![0i64..100_000, 0i64..10_000_000_000_000],
+            style in 0usize..8,
+            one_decimal in any::<bool>(),
+            currency in 0usize..6,
+        ) {
+            let printed = print_amount(cents, style, one_decimal, currency);
+            prop_assert_eq!(parse_amount(&printed), Some(fmt_cents(cents)), "{:?}", printed);
+        }
+
+        #[test]
+        fn prop_dates_read_back(d in any_date(), style in 0usize..8) {
+            let (printed, full) = print_date(d, style);
+            // Two-digit years are read as 20yy.
+            let expected = if full { Some(d) } else { NaiveDate::from_ymd_opt(2000 + d.year() % 100, d.month(), d.day()) };
+            let expected = expected.map(iso);
+            prop_assert_eq!(parse_date(&printed), expected, "{:?}", printed);
+        }
+
+        /// Luhn-valid SIRETs are valid with or without spaces; changing any one digit breaks them (outside La
+        /// Poste's SIREN, numbered differently).
+        #[test]
+        fn prop_siret_luhn(body in "[0-9]{13}", pos in 0usize..14, delta in 1u32..10) {
+            let siret = format!("{body}{}", luhn_digit(&body));
+            prop_assert!(siret_is_valid(&siret), "{}", siret);
+            let spaced = format!("{} {} {} {}", &siret[..3], &siret[3..6], &siret[6..9], &siret[9..]);
+            prop_assert!(siret_is_valid(&spaced), "{}", spaced);
+            let mut wrong: Vec<char> = siret.chars().collect();
+            wrong[pos] = char::from_digit((wrong[pos].to_digit(10).unwrap() + delta) % 10, 10).unwrap();
+            let wrong: String = wrong.into_iter().collect();
+            if !wrong.starts_with("356000000") {
+                prop_assert!(!siret_is_valid(&wrong), "{}", wrong);
+            }
+            prop_assert!(!siret_is_valid(&siret[1..]));
+        }
+
+        /// VINs built with a correct check character pass; any other character at position 9 fails.
+        #[test]
+        fn prop_vin_check_digit(vin in vin_with_check_digit(), other in proptest::sample::select("0123456789X".chars().collect::<Vec<_>>())) {
+            prop_assert!(vin_is_valid(&vin));
+            prop_assert!(vin_check_digit_ok(&vin), "{}", vin);
+            prop_assert!(vin_check_digit_ok(&vin.to_lowercase()), "{}", vin);
+            let mut changed: Vec<char> = vin.chars().collect();
+            let keep = changed[8] == other;
+            changed[8] = other;
+            let changed: String = changed.into_iter().collect();
+            prop_assert_eq!(vin_check_digit_ok(&changed), keep, "{}", changed);
+        }
+
+        /// A registration certificate with noise around the VIN line: the VIN is read, upper-cased, with the
+        /// confidence of a VIN whose check digit is right.
+        #[test]
+        fn prop_vin_found_among_noise(
+            vin in vin_with_check_digit(),
+            lower in any::<bool>(),
+            label in proptest::sample::select(vec!["E", "E.", "(E)", "E:", "e"]),
+            before in noise_lines(),
+            same_line in "([a-zA-Z]{3,10} ){0,3}",
+            after in noise_lines(),
+        ) {
+            let printed = if lower { vin.to_lowercase() } else { vin.clone() };
+            let mut lines = vec!["CERTIFICAT D'IMMATRICULATION".to_owned()];
+            lines.extend(before);
+            lines.push(format!("{same_line}{label} {printed} {}", after.first().cloned().unwrap_or_default()));
+            lines.extend(after);
+            let text = lines.join("\n");
+            let e = analyse(&text, "registration", "text_layer", 1);
+            let field = &e.analysis_data["fields"]["vin"];
+            prop_assert_eq!(&field["value"], &json!(vin), "{}", text);
+            prop_assert_eq!(&field["confidence"], &json!(0.9));
+        }
+
+        /// A generated invoice: its total, VAT, date and SIRET are extracted back.
+        #[test]
+        fn prop_invoice_fields_read_back(
+            name in "[A-Z]{3,10} [A-Z]{3,10}",
+            siret_body in "[1-9][0-9]{12}",
+            spaced_siret in any::<bool>(),
+            date in any_date(),
+            date_style in 0usize..7,
+            ht in 0i64..100_000_000,
+            vat in 0i64..20_000_000,
+            amount_style in 0usize..6,
+            noise in noise_lines(),
+        ) {
+            let siret = format!("{siret_body}{}", luhn_digit(&siret_body));
+            let printed_siret = if spaced_siret {
+                format!("{} {} {} {}", &siret[..3], &siret[3..6], &siret[6..9], &siret[9..])
+            } else {
+                siret.clone()
+            };
+            let (printed_date, _) = print_date(date, date_style);
+            let amount = |c: i64| print_amount(c, amount_style, false, 1);
+            let mut lines = vec![
+                format!("GARAGE {name}"),
+                format!("SIRET : {printed_siret}"),
+                "FACTURE N° F-2026-0042".to_owned(),
+                format!("Date : {printed_date}"),
+            ];
+            lines.extend(noise);
+            lines.push(format!("Total HT     {}", amount(ht)));
+            lines.push(format!("TVA 20 %     {}", amount(vat)));
+            lines.push(format!("Total TTC    {}", amount(ht + vat)));
+            let text = lines.join("\n");
+            let e = analyse(&text, "other", "text_layer", 1);
+            prop_assert_eq!(e.document_type.as_str(), "invoice");
+            let f = &e.analysis_data["fields"];
+            prop_assert_eq!(&f["invoice_date"]["value"], &json!(iso(date)), "{}", text);
+            prop_assert_eq!(&f["siret"]["value"], &json!(siret), "{}", text);
+            prop_assert_eq!(&f["siret"]["confidence"], &json!(0.9));
+            prop_assert_eq!(&f["total_excl_tax"]["value"], &json!(fmt_cents(ht)), "{}", text);
+            prop_assert_eq!(&f["vat_amount"]["value"], &json!(fmt_cents(vat)), "{}", text);
+            prop_assert_eq!(&f["total_incl_tax"]["value"], &json!(fmt_cents(ht + vat)), "{}", text);
+            prop_assert_eq!(&f["total_incl_tax"]["confidence"], &json!(1.0));
+            prop_assert_eq!(&f["currency"]["value"], &json!("EUR"));
+            prop_assert_eq!(&e.analysis_data["suggestion"]["maintenance"]["cost"], &json!(fmt_cents(ht + vat)));
+        }
+    }
+
     #[test]
     fn never_panics_on_odd_input() {
         let small = [

@@ -384,6 +384,177 @@ mod tests {
         assert!(search_clause(&q(&[("search", " ")]), &["make"]).is_none());
     }
 
+    use proptest::prelude::*;
+
+    /// Query values as clients and attackers send them: numbers of every size and sign, padding, junk.
+    fn query_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<i64>().prop_map(|n| n.to_string()),
+            (-5i64..300).prop_map(|n| n.to_string()),
+            "[ +-]?[0-9]{0,25}[ ]?",
+            "[0-9a-z_ ,.+-]{0,20}",
+            any::<String>(),
+        ]
+    }
+
+    fn query_map() -> impl Strategy<Value = HashMap<String, String>> {
+        let key = prop_oneof![
+            Just("page".to_owned()),
+            Just("page_size".to_owned()),
+            Just("ordering".to_owned()),
+            Just("search".to_owned()),
+            any::<String>(),
+        ];
+        proptest::collection::hash_map(key, query_value(), 0..6)
+    }
+
+    /// README §7 for one parameter: absent or blank → default; an integer ≥ 1 → it; anything else → error.
+    fn expected_positive(query: &HashMap<String, String>, name: &str) -> Result<Option<i64>, ()> {
+        match query.get(name).map(|v| v.trim()) {
+            None | Some("") => Ok(None),
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if n >= 1 => Ok(Some(n)),
+                _ => Err(()),
+            },
+        }
+    }
+
+    const ALLOWED: [(&str, &str); 4] = [
+        ("year", "v.year"),
+        ("make", "lower(v.make)"),
+        ("created_at", "v.created_at"),
+        ("cost", "m.cost_cents"),
+    ];
+
+    proptest! {
+        #[test]
+        fn prop_page_parameters_follow_the_contract(query in query_map()) {
+            let got = PageRequest::from_query(&query);
+            let page = expected_positive(&query, "page");
+            let size = expected_positive(&query, "page_size");
+            match (page, size) {
+                (Ok(p), Ok(s)) => {
+                    let got = got.unwrap();
+                    prop_assert_eq!(got.page, p.unwrap_or(1));
+                    prop_assert_eq!(got.page_size, s.map_or(DEFAULT_PAGE_SIZE, |s| s.min(MAX_PAGE_SIZE)));
+                    prop_assert!((1..=MAX_PAGE_SIZE).contains(&got.page_size));
+                    prop_assert!(got.offset() >= 0);
+                }
+                _ => {
+                    let err = got.unwrap_err();
+                    prop_assert_eq!(err.code, "validation_error");
+                    let errors = err.errors.unwrap();
+                    prop_assert!(errors.contains_key("page") || errors.contains_key("page_size"));
+                }
+            }
+        }
+
+        /// Whatever `ordering` holds, the clause is made of allow-listed columns, the default and the id only,
+        /// one key per known requested field, ending with the id tie-breaker.
+        #[test]
+        fn prop_ordering_only_uses_allow_listed_columns(
+            mut query in query_map(),
+            ordering in prop_oneof![
+                any::<String>(),
+                proptest::collection::vec(
+                    prop_oneof![
+                        Just("year"), Just("-make"), Just(" -cost "), Just("created_at"), Just("password"),
+                        Just("year; DROP TABLE users"), Just("-"), Just(""), Just("(select 1)"), Just("id"),
+                    ],
+                    0..6,
+                ).prop_map(|keys| keys.join(",")),
+            ],
+            default in prop_oneof![Just(""), Just("v.created_at DESC")],
+        ) {
+            query.insert("ordering".into(), ordering.clone());
+            let sql = order_by_with(&query, &ALLOWED, default, "v.id");
+            let keys: Vec<&str> = sql.split(", ").collect();
+            let (last, rest) = keys.split_last().unwrap();
+            prop_assert!(*last == "v.id ASC" || *last == "v.id DESC", "{}", sql);
+            let known = ordering
+                .split(',')
+                .filter(|k| {
+                    let k = k.trim();
+                    ALLOWED.iter().any(|(api, _)| *api == k.strip_prefix('-').unwrap_or(k))
+                })
+                .count();
+            for key in rest {
+                let fine = ALLOWED
+                    .iter()
+                    .any(|(_, col)| *key == format!("{col} ASC") || *key == format!("{col} DESC"))
+                    || (known == 0 && *key == default);
+                prop_assert!(fine, "{:?} in {:?}", key, sql);
+            }
+            prop_assert_eq!(rest.len(), if known == 0 { usize::from(!default.is_empty()) } else { known });
+        }
+
+        /// The search clause: one group per term (at most 10), one parameter per term and column, the SQL made of
+        /// the column names only, every parameter a `%…%` pattern whose LIKE wildcards are escaped.
+        #[test]
+        fn prop_search_is_parameterised(
+            search in prop_oneof![any::<String>(), "[a-z%_\\\\', ]{0,40}"],
+            columns in proptest::sample::subsequence(vec!["make", "model", "v.license_plate", "vin"], 0..=4),
+        ) {
+            let query = HashMap::from([("search".to_owned(), search.clone())]);
+            let terms: Vec<&str> = search
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|t| !t.is_empty())
+                .collect();
+            let Some((sql, params)) = search_clause(&query, &columns) else {
+                prop_assert!(terms.is_empty() || columns.is_empty());
+                return Ok(());
+            };
+            let used = &terms[..terms.len().min(10)];
+            prop_assert_eq!(params.len(), used.len() * columns.len());
+            prop_assert_eq!(sql.matches('?').count(), params.len());
+            let group = format!(
+                "({})",
+                columns.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect::<Vec<_>>().join(" OR ")
+            );
+            prop_assert_eq!(sql, vec![group; used.len()].join(" AND "));
+            for (k, param) in params.iter().enumerate() {
+                let inner = param.strip_prefix('%').and_then(|p| p.strip_suffix('%'));
+                prop_assert!(inner.is_some(), "{:?}", param);
+                // Un-escape: every %, _ and \ of the term must have come escaped.
+                let mut term = String::new();
+                let mut chars = inner.unwrap_or_default().chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => term.push(chars.next().unwrap_or('!')),
+                        '%' | '_' => {
+                            return Err(TestCaseError::fail(format!("unescaped wildcard in {param:?}")));
+                        }
+                        c => term.push(c),
+                    }
+                }
+                prop_assert_eq!(term.as_str(), used[k / columns.len()]);
+            }
+        }
+
+        /// Links: `next` exactly when a later page exists, `previous` from page 2, a page past the end is 404.
+        #[test]
+        fn prop_envelope_links(count in 0i64..10_000, page in 1i64..200, page_size in 1i64..=100) {
+            let query = HashMap::from([("page".to_owned(), page.to_string()), ("search".to_owned(), "a&b".to_owned())]);
+            let req = PageRequest { page, page_size };
+            let last = ((count + page_size - 1) / page_size).max(1);
+            match envelope(count, vec![], req, "http://h", "/api/x/", &query) {
+                Ok(v) => {
+                    prop_assert!(page <= last);
+                    prop_assert_eq!(v["next"].is_string(), page < last);
+                    prop_assert_eq!(v["previous"].is_string(), page > 1);
+                    if let Some(next) = v["next"].as_str() {
+                        let expected = format!("http://h/api/x/?search=a%26b&page={}", page + 1);
+                        prop_assert_eq!(next, expected.as_str());
+                    }
+                }
+                Err(e) => {
+                    prop_assert!(page > last);
+                    prop_assert_eq!(e.code, "invalid_page");
+                }
+            }
+        }
+    }
+
     #[test]
     fn booleans() {
         assert_eq!(bool_param(&q(&[("x", "TRUE")]), "x").unwrap(), Some(true));

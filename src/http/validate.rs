@@ -421,8 +421,16 @@ impl Input {
     }
 }
 
-/// RFC 3339 (`Z` or an offset), a naive datetime (taken as UTC), or a plain date (00:00Z that day).
+/// RFC 3339 (`Z` or an offset), a naive datetime (taken as UTC), or a plain date (00:00Z that day). Only instants
+/// of the years 0000–9999 in UTC are accepted: the stored form (`db::ts`) has four-digit years, and chrono would
+/// otherwise take `+12345-01-01` or `-1-1-1`, or an offset could move 9999-12-31 into year 10000, giving a
+/// stored `+10000-…` that `db::parse_ts` cannot read and that sorts before every other date.
 pub fn parse_datetime(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::Datelike;
+    parse_datetime_any_year(s).filter(|t| (0..=9999).contains(&t.year()))
+}
+
+fn parse_datetime_any_year(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     use chrono::{NaiveDate, NaiveDateTime, Utc};
     let s = s.trim();
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
@@ -561,6 +569,165 @@ mod tests {
         assert_eq!(errors["n"][0], msg::min_value(0));
         assert_eq!(errors["bx"][0], msg::invalid_boolean());
         assert!(errors.contains_key("bad") && errors.contains_key("ux"));
+    }
+
+    #[test]
+    fn datetimes_stay_within_four_digit_years() {
+        // Found by the properties below: these were accepted and stored as `+12345-…`, `-0001-…`, `+10000-…`.
+        for bad in [
+            "+12345-01-01",
+            "-1-1-1",
+            "+10000-01-01T00:00:00",
+            "9999-12-31T23:30:00-01:00",
+            "0000-01-01T00:30:00+01:00",
+        ] {
+            assert_eq!(parse_datetime(bad), None, "{bad}");
+        }
+        assert!(parse_datetime("9999-12-31T23:30:00+01:00").is_some());
+        assert!(parse_datetime("0000-01-01T00:30:00-01:00").is_some());
+    }
+
+    use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
+    use proptest::prelude::*;
+
+    /// A real calendar datetime with the edges of the four-digit range and of days over-represented.
+    fn edgy_naive() -> impl Strategy<Value = NaiveDateTime> {
+        let year = prop_oneof![0i32..=9999, Just(0), Just(9999), 1969i32..=1971];
+        let month = prop_oneof![1u32..=12, Just(1), Just(12)];
+        let day = prop_oneof![1u32..=31, Just(1), Just(31)];
+        let hour = prop_oneof![0u32..24, Just(0), Just(23)];
+        (
+            year,
+            month,
+            day,
+            hour,
+            0u32..60,
+            0u32..60,
+            0u32..1_000_000_000,
+        )
+            .prop_filter_map("a real calendar day", |(y, mo, d, h, mi, s, ns)| {
+                NaiveDate::from_ymd_opt(y, mo, d)?.and_hms_nano_opt(h, mi, s, ns)
+            })
+    }
+
+    /// `t` cut to `digits` decimals of a second.
+    fn cut(t: NaiveDateTime, digits: u32) -> NaiveDateTime {
+        let unit = 10u32.pow(9 - digits);
+        t.with_nanosecond(t.nanosecond() / unit * unit).unwrap()
+    }
+
+    fn fraction(t: NaiveDateTime, digits: u32) -> String {
+        let ns = format!("{:09}", t.nanosecond());
+        if digits == 0 {
+            String::new()
+        } else {
+            format!(".{}", &ns[..digits as usize])
+        }
+    }
+
+    /// What storing and reading back must keep: a 27-character stored form that parses to the same instant
+    /// (to the microsecond), inside the four-digit years.
+    fn storable(t: DateTime<Utc>) -> Result<(), TestCaseError> {
+        let stored = crate::db::ts(t);
+        prop_assert_eq!(stored.len(), 27, "{}", stored);
+        prop_assert!((0..=9999).contains(&t.year()), "{}", stored);
+        let micro = t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap();
+        prop_assert_eq!(crate::db::parse_ts(&stored), Some(micro), "{}", stored);
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn prop_rfc3339_offsets_convert_to_utc(
+            local in edgy_naive(),
+            offset_min in prop_oneof![-1439i32..=1439, Just(0), Just(-1439), Just(1439)],
+            digits in 0u32..=9,
+            zulu in any::<bool>(),
+            pad in "[ \t]{0,2}",
+        ) {
+            let offset = if offset_min == 0 && zulu {
+                "Z".to_owned()
+            } else {
+                let sign = if offset_min < 0 { '-' } else { '+' };
+                format!("{sign}{:02}:{:02}", offset_min.abs() / 60, offset_min.abs() % 60)
+            };
+            let text = format!("{pad}{}{}{offset}{pad}", local.format("%Y-%m-%dT%H:%M:%S"), fraction(local, digits));
+            let utc = (cut(local, digits) - chrono::Duration::minutes(i64::from(offset_min))).and_utc();
+            let got = parse_datetime(&text);
+            if (0..=9999).contains(&utc.year()) {
+                prop_assert_eq!(got, Some(utc), "{:?}", text);
+                storable(utc)?;
+            } else {
+                // Outside the stored four-digit years (offsets at 0000-01-01 or 9999-12-31): refused.
+                prop_assert_eq!(got, None, "{:?}", text);
+            }
+        }
+
+        #[test]
+        fn prop_naive_datetimes_and_dates_are_utc(
+            t in edgy_naive(),
+            form in 0usize..6,
+            digits in 1u32..=9,
+        ) {
+            let (text, expected) = match form {
+                0 => (format!("{}{}", t.format("%Y-%m-%dT%H:%M:%S"), fraction(t, digits)), cut(t, digits)),
+                1 => (t.format("%Y-%m-%dT%H:%M:%S").to_string(), cut(t, 0)),
+                2 => (t.format("%Y-%m-%dT%H:%M").to_string(), cut(t, 0).with_second(0).unwrap()),
+                3 => (format!("{}{}", t.format("%Y-%m-%d %H:%M:%S"), fraction(t, digits)), cut(t, digits)),
+                4 => (t.format("%Y-%m-%d %H:%M:%S").to_string(), cut(t, 0)),
+                _ => (t.format("%Y-%m-%d").to_string(), t.date().and_hms_opt(0, 0, 0).unwrap()),
+            };
+            prop_assert_eq!(parse_datetime(&text), Some(expected.and_utc()), "{:?}", text);
+            storable(expected.and_utc())?;
+        }
+
+        /// Date-shaped text of every width and sign: whatever is accepted can be stored and read back, and
+        /// surrounding spaces change nothing.
+        #[test]
+        fn prop_date_shaped_text_is_storable(
+            text in "[+-]?[0-9]{1,6}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?)?(Z|[+-][0-9]{2}:[0-9]{2})?",
+        ) {
+            let got = parse_datetime(&text);
+            prop_assert_eq!(parse_datetime(&format!(" {text}\n")), got);
+            if let Some(t) = got {
+                storable(t)?;
+            }
+        }
+
+        #[test]
+        fn prop_arbitrary_text_never_panics(text in any::<String>()) {
+            if let Some(t) = parse_datetime(&text) {
+                storable(t)?;
+            }
+        }
+
+        /// Money fields of a JSON body: never a panic; an accepted amount lies within `0..=max`; whole numbers
+        /// (JSON integers or integer strings) are read exactly; a refusal names the field.
+        #[test]
+        fn prop_cents_field(
+            value in prop_oneof![
+                any::<f64>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                (0i64..1_000_000).prop_map(Value::from),
+                (0i64..1_000_000).prop_map(|n| Value::from(n.to_string())),
+                "[-+ 0-9.eE]{0,10}".prop_map(Value::from),
+                Just(Value::Null),
+                Just(json!([1])),
+            ],
+            max in prop_oneof![Just(i64::MAX), 0i64..100_000_000],
+        ) {
+            let mut i = input(json!({ "x": value.clone() }));
+            let got = i.cents("x", max);
+            match &got {
+                Some(Some(c)) => prop_assert!((0..=max).contains(c) && !i.has_errors()),
+                Some(None) => prop_assert!(value.is_null() || value.as_str().is_some_and(|s| s.trim().is_empty())),
+                None => prop_assert!(i.has_error("x")),
+            }
+            let whole = value.as_i64().or_else(|| value.as_str().and_then(|s| s.parse::<i64>().ok()));
+            if let Some(n) = whole.filter(|n| (0..=max / 100).contains(n)) {
+                prop_assert_eq!(got, Some(Some(n * 100)));
+            }
+        }
     }
 
     #[test]

@@ -129,9 +129,10 @@ pub fn parse(body: Map<String, Value>, full: bool, max_year: i64) -> (Input, Veh
     {
         input.error("license_plate", crate::i18n::msg::max_length(20));
     }
+    // ASCII upper-casing only: Unicode's turns `ſ` into `S` and `ß` into `SS`, making a VIN out of other text.
     v.vin = input
         .opt_text("vin", 100)
-        .map(|x| x.map(|x| x.to_uppercase()));
+        .map(|x| x.map(|x| x.to_ascii_uppercase()));
     if let Some(Some(vin)) = &v.vin
         && !is_valid_vin(vin)
     {
@@ -187,6 +188,93 @@ mod tests {
         assert!(!is_valid_vin("VF1RFB00X5712345"));
         assert!(!is_valid_vin("VF1RFB00O57123456"));
         assert!(!is_valid_vin("vf1rfb00x57123456"));
+        // Found by prop_vin_rule: Unicode upper-casing made VINs of `ſ` (→ S) and `ß` (→ SS).
+        for text in ["ſF1RFB00X57123456", "ßF1RFB00X5712345"] {
+            let (input, _) = parse(body(Some(text), None), true, 2030);
+            assert!(input.has_error("vin"), "{text}");
+        }
+    }
+
+    use proptest::prelude::*;
+
+    fn body(vin: Option<&str>, plate: Option<&str>) -> Map<String, Value> {
+        let mut b = json!({"make": "Renault", "model": "Clio", "year": 2020});
+        if let Some(v) = vin {
+            b["vin"] = json!(v);
+        }
+        if let Some(p) = plate {
+            b["license_plate"] = json!(p);
+        }
+        b.as_object().unwrap().clone()
+    }
+
+    /// VIN-like input: VIN characters in both cases, the forbidden I/O/Q, characters that upper-case to ASCII
+    /// (ß → SS, ſ → S, ı → I, ﬀ → FF) or to nothing ASCII, around the 17-character length, maybe padded.
+    fn vin_like() -> impl Strategy<Value = String> {
+        let c = prop_oneof![
+            8 => proptest::char::ranges(vec!['A'..='Z', 'a'..='z', '0'..='9'].into()),
+            1 => proptest::sample::select(vec!['I', 'o', 'q', 'ß', 'ſ', 'ı', 'ﬀ', 'é', 'K', '-', ' ']),
+        ];
+        (proptest::collection::vec(c, 15..=19), "[ ]{0,2}")
+            .prop_map(|(chars, pad)| format!("{pad}{}{pad}", chars.into_iter().collect::<String>()))
+    }
+
+    proptest! {
+        /// The VIN field takes exactly 17 ASCII letters and digits without I, O, Q, in any case, stores them
+        /// upper-cased, and agrees with the extractor's rule.
+        #[test]
+        fn prop_vin_rule(text in vin_like()) {
+            let trimmed = text.trim();
+            let valid = trimmed.len() == 17
+                && trimmed.chars().all(|c| c.is_ascii_alphanumeric() && !"IOQioq".contains(c));
+            prop_assert_eq!(crate::documents::extract::vin_is_valid(trimmed), valid);
+            let upper = trimmed.to_ascii_uppercase();
+            prop_assert_eq!(is_valid_vin(&upper), valid);
+            prop_assert_eq!(is_valid_vin(trimmed), valid && trimmed == upper);
+            let (input, v) = parse(body(Some(&text), None), true, 2030);
+            if valid {
+                prop_assert!(input.finish().is_ok());
+                prop_assert_eq!(v.vin, Some(Some(upper)));
+            } else {
+                let errors = input.finish().unwrap_err().errors.unwrap();
+                prop_assert_eq!(&errors["vin"][0], &vin_message(), "{:?}", text);
+            }
+        }
+
+        /// Plates are free text, normalised idempotently: upper case, single inner spaces, none at the ends,
+        /// at most 20 characters.
+        #[test]
+        fn prop_plate_normalisation(text in prop_oneof![any::<String>(), "[a-zA-Z0-9 \t-]{0,30}"]) {
+            let once = normalize_plate(&text);
+            prop_assert_eq!(normalize_plate(&once), once.clone());
+            prop_assert!(!once.starts_with(' ') && !once.ends_with(' ') && !once.contains("  "), "{:?}", once);
+            prop_assert!(!once.chars().any(|c| c.is_whitespace() && c != ' '));
+            let (input, v) = parse(body(None, Some(&text)), true, 2030);
+            let fits = once.chars().count() <= 20 && text.trim().chars().count() <= 40;
+            match v.license_plate {
+                Some(Some(p)) if fits => {
+                    prop_assert_eq!(p, once);
+                    prop_assert!(input.finish().is_ok());
+                }
+                Some(None) => prop_assert!(text.trim().is_empty()),
+                _ => prop_assert!(!fits && input.has_error("license_plate")),
+            }
+        }
+
+        /// What the document extractor reads as a French plate is stored unchanged by the vehicle form.
+        #[test]
+        fn prop_extracted_plates_are_accepted(
+            siv in "[A-HJ-NP-TV-Z]{2}[ -]?[0-9]{3}[ -]?[A-HJ-NP-TV-Z]{2}",
+            fni in "[0-9]{1,4} ?[A-Z]{1,3} ?([0-9]{2}|2A|2B|97[0-9])",
+        ) {
+            for raw in [siv, fni] {
+                if let Some(plate) = crate::documents::extract::parse_plate(&raw) {
+                    let (input, v) = parse(body(None, Some(&plate)), true, 2030);
+                    prop_assert!(input.finish().is_ok());
+                    prop_assert_eq!(v.license_plate, Some(Some(plate)));
+                }
+            }
+        }
     }
 
     #[test]
