@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
@@ -270,7 +270,10 @@ fn bound(query: &HashMap<String, String>, name: &str, end: bool) -> AppResult<Op
     let Some(raw) = text_param(query, name) else {
         return Ok(None);
     };
-    if let Ok(d) = NaiveDate::parse_from_str(&raw, "%Y-%m-%d") {
+    // Years outside 0000-9999 fall through to parse_datetime, which refuses them (stored dates have 4 digits).
+    if let Ok(d) = NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
+        && (0..=9999).contains(&d.year())
+    {
         let t = if end {
             d.and_hms_micro_opt(23, 59, 59, 999_999)
         } else {
