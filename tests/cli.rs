@@ -365,3 +365,74 @@ fn openapi_prints_the_document_and_bad_settings_fail_fast() {
         .unwrap();
     assert!(String::from_utf8_lossy(&both.stderr).contains("both set"));
 }
+
+/// `GET path` with a bearer token; returns the status.
+fn get_with_token(port: u16, path: &str, token: &str) -> u16 {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).expect("write");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read");
+    out.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The server remembers token checks until its next write or for 2 s: a password reset by `create-user` from
+/// another process revokes the old tokens within that time.
+#[test]
+fn create_user_beside_a_running_server_revokes_old_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = |password: &str| {
+        let out = run(
+            dir.path(),
+            &[
+                "create-user",
+                "--email",
+                "ops@example.com",
+                "--password-stdin",
+            ],
+            Some(&format!("{password}\n")),
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    set("First-Password-1");
+    // No scheduled job may write meanwhile: any write of the server's own forgets what it remembered.
+    let job_flags: Vec<String> = [
+        "deliver-mail",
+        "maintenance-reminders",
+        "cleanup-auth",
+        "cleanup-notifications",
+        "cleanup-files",
+        "analyze-documents",
+        "prune-logs",
+        "health-probe",
+    ]
+    .iter()
+    .map(|job| format!("--job-{job}"))
+    .collect();
+    let mut flags = vec!["--otp-policy", "off"];
+    for flag in &job_flags {
+        flags.extend([flag.as_str(), ""]);
+    }
+    let server = Server::start(dir.path(), &flags);
+    let (status, body) = http(
+        server.port,
+        "POST",
+        "/api/auth/login",
+        r#"{"email":"ops@example.com","password":"First-Password-1"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let token = v["tokens"]["access"].as_str().unwrap().to_owned();
+    // The second answer may come from the remembered check.
+    for _ in 0..2 {
+        assert_eq!(get_with_token(server.port, "/api/users/me", &token), 200);
+    }
+    set("Second-Password-2");
+    std::thread::sleep(Duration::from_millis(2100));
+    assert_eq!(get_with_token(server.port, "/api/users/me", &token), 401);
+}
