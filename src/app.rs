@@ -15,6 +15,7 @@ use tokio::sync::{Notify, watch};
 use tower::Layer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::normalize_path::NormalizePathLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasher;
@@ -134,17 +135,28 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::garages::router())
         .merge(crate::documents::router(state.config.max_upload_bytes))
         .fallback(crate::http::context::fallback)
-        .layer(DefaultBodyLimit::max(crate::http::extract::JSON_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(crate::http::extract::JSON_BODY_LIMIT))
+        // Answers are personal (or tokens) unless a route says otherwise: no shared or browser cache keeps them.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     if !state.config.cors_origins.is_empty() {
-        let origins: Vec<HeaderValue> = state
-            .config
-            .cors_origins
-            .iter()
-            .filter_map(|o| o.parse().ok())
-            .collect();
+        // The origins were checked when the settings were loaded.
+        let allow = if state.config.cors_origins == ["*"] {
+            AllowOrigin::any()
+        } else {
+            AllowOrigin::list(
+                state
+                    .config
+                    .cors_origins
+                    .iter()
+                    .filter_map(|o| o.parse::<HeaderValue>().ok()),
+            )
+        };
         app = app.layer(
             CorsLayer::new()
-                .allow_origin(AllowOrigin::list(origins))
+                .allow_origin(allow)
                 .allow_methods([
                     Method::GET,
                     Method::HEAD,

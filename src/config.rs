@@ -137,6 +137,10 @@ pub struct Settings {
     #[arg(long, env = "AUTOTRACK_ANALYSIS_WORKERS", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub analysis_workers: u16,
 
+    /// Memory one document analysis may use, in MiB: the address-space limit of the worker process that parses the file (its program and models included).
+    #[arg(long, env = "AUTOTRACK_ANALYSIS_MEMORY_MB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(256..=65_536))]
+    pub analysis_memory_mb: u64,
+
     /// Largest accepted upload, in bytes.
     #[arg(long, env = "AUTOTRACK_MAX_UPLOAD_BYTES", default_value_t = 10_485_760, value_parser = clap::value_parser!(u64).range(1..=1_073_741_824))]
     pub max_upload_bytes: u64,
@@ -221,19 +225,22 @@ pub struct Settings {
     /// Rate of uploads and analysis requests, per user.
     #[arg(long, env = "AUTOTRACK_RATE_UPLOAD", default_value = "30/min")]
     pub rate_upload: String,
-    /// Rate of change-password, per user.
+    /// Rate of password checks of a signed-in user (change-password, turning two-factor login off), one bucket per user.
     #[arg(
         long,
         env = "AUTOTRACK_RATE_PASSWORD_CHANGE",
         default_value = "10/hour"
     )]
     pub rate_password_change: String,
+    /// Rate of email changes that mail a code, per user and per new address.
+    #[arg(long, env = "AUTOTRACK_RATE_EMAIL_CHANGE", default_value = "5/hour")]
+    pub rate_email_change: String,
 
     /// Proxies (IPs or CIDR ranges, comma-separated) whose X-Forwarded-For is believed.
     #[arg(long, env = "AUTOTRACK_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<String>,
 
-    /// Allowed browser origins for CORS, comma-separated (none: no CORS headers).
+    /// Allowed browser origins for CORS, comma-separated, each `scheme://host[:port]`, or `*` alone for any origin (none: no CORS headers); a malformed origin stops the start with exit code 2.
     #[arg(long, env = "AUTOTRACK_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
@@ -357,6 +364,7 @@ pub struct RateLimits {
     pub password_reset: Option<Rate>,
     pub password_change: Option<Rate>,
     pub upload: Option<Rate>,
+    pub email_change: Option<Rate>,
 }
 
 #[derive(Debug, Clone)]
@@ -388,6 +396,10 @@ pub struct Config {
     pub ocr: bool,
     pub models_dir: Option<PathBuf>,
     pub analysis_workers: usize,
+    pub analysis_memory_mb: u64,
+    /// The program run as the analysis worker: this very binary (`/proc/self/exe` stays the running one even
+    /// when an upgrade replaces the file); the in-process test server points it at the built binary.
+    pub analysis_worker: PathBuf,
     pub access_token_ttl: chrono::Duration,
     pub refresh_token_ttl: chrono::Duration,
     pub smtp: Option<SmtpConfig>,
@@ -414,12 +426,27 @@ impl std::fmt::Debug for Config {
     }
 }
 
+/// Marks an error as bad settings: the binary exits with code 2 (the usage-error code clap uses too).
+#[derive(Debug)]
+pub struct InvalidSettings;
+
+impl std::fmt::Display for InvalidSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid settings")
+    }
+}
+
+impl std::error::Error for InvalidSettings {}
+
 impl Config {
-    /// Checks the settings and prepares the data directory (creating generated secrets on first use).
+    /// Checks the settings and prepares the data directory (creating generated secrets on first use). Any error
+    /// carries `InvalidSettings`.
     pub fn load(s: &Settings) -> anyhow::Result<Config> {
-        std::fs::create_dir_all(&s.data_dir).with_context(|| {
-            format!("while creating the data directory {}", s.data_dir.display())
-        })?;
+        Config::check(s).map_err(|e| e.context(InvalidSettings))
+    }
+
+    fn check(s: &Settings) -> anyhow::Result<Config> {
+        private_dir(&s.data_dir)?;
         let jwt_secret = match secret(&s.jwt_secret, &s.jwt_secret_file, "AUTOTRACK_JWT_SECRET")? {
             Some(v) => {
                 if v.len() < 32 {
@@ -470,6 +497,7 @@ impl Config {
             password_reset: rate("PASSWORD_RESET", &s.rate_password_reset)?,
             password_change: rate("PASSWORD_CHANGE", &s.rate_password_change)?,
             upload: rate("UPLOAD", &s.rate_upload)?,
+            email_change: rate("EMAIL_CHANGE", &s.rate_email_change)?,
         };
         let trusted_proxies = s
             .trusted_proxies
@@ -507,6 +535,8 @@ impl Config {
             ocr: s.ocr == OnOff::On,
             models_dir: s.models_dir.clone(),
             analysis_workers: usize::from(s.analysis_workers),
+            analysis_memory_mb: s.analysis_memory_mb,
+            analysis_worker: PathBuf::from("/proc/self/exe"),
             access_token_ttl: chrono::Duration::minutes(s.access_token_minutes),
             refresh_token_ttl: chrono::Duration::days(s.refresh_token_days),
             smtp,
@@ -517,12 +547,7 @@ impl Config {
             db_readers: usize::from(s.db_readers),
             rate_limits,
             trusted_proxies,
-            cors_origins: s
-                .cors_origins
-                .iter()
-                .map(|o| o.trim().to_owned())
-                .filter(|o| !o.is_empty())
-                .collect(),
+            cors_origins: cors_origins(&s.cors_origins)?,
             hash_concurrency: s.hash_concurrency.unwrap_or(cores).max(1),
             jobs: JobSchedules {
                 deliver_mail: s.job_deliver_mail.clone(),
@@ -582,6 +607,73 @@ fn secret(
 }
 
 /// Reads a 32-byte key from `path`, creating it (mode 0600) on first use.
+/// The data directory, created private (0700). It holds the database, whose outbox keeps live codes and reset
+/// links until they are sent: an existing directory open to other users is closed, with a warning.
+fn private_dir(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("while creating the data directory {}", dir.display()))?;
+    let mode = std::fs::metadata(dir)
+        .with_context(|| format!("while reading the data directory {}", dir.display()))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).with_context(|| {
+            format!(
+                "the data directory {} is open to other users (mode {:o}) and could not be made private",
+                dir.display(),
+                mode & 0o777
+            )
+        })?;
+        tracing::warn!(path = %dir.display(), old_mode = format!("{:o}", mode & 0o777), "the data directory was open to other users; it is now private (0700)");
+    }
+    Ok(())
+}
+
+/// `AUTOTRACK_CORS_ORIGINS`: `*` alone (any origin: tokens travel in the Authorization header, never in cookies)
+/// or origins as browsers send them, `scheme://host[:port]`. A trailing slash is dropped; anything else is an
+/// error naming the value.
+fn cors_origins(raw: &[String]) -> anyhow::Result<Vec<String>> {
+    let items: Vec<&str> = raw
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .collect();
+    if items.contains(&"*") {
+        if items.len() > 1 {
+            bail!(
+                "AUTOTRACK_CORS_ORIGINS: \"*\" (any origin) cannot be combined with other origins"
+            );
+        }
+        return Ok(vec!["*".to_owned()]);
+    }
+    items
+        .into_iter()
+        .map(|item| {
+            let origin = item.strip_suffix('/').unwrap_or(item).to_ascii_lowercase();
+            let host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"))
+                .unwrap_or("");
+            let host_ok = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+                && !host.starts_with([':', '.', '-']);
+            if !host_ok {
+                bail!(
+                    "AUTOTRACK_CORS_ORIGINS: {item:?} is not an origin; write scheme://host[:port], \
+                     e.g. https://app.example.com (or * alone for any origin)"
+                );
+            }
+            Ok(origin)
+        })
+        .collect()
+}
+
 fn generated_key(path: &Path) -> anyhow::Result<Vec<u8>> {
     if path.exists() {
         let raw = std::fs::read_to_string(path)

@@ -10,6 +10,9 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Everything this process creates is private to its user: the database (whose outbox holds live codes and
+    // reset links until sent), its WAL, generated keys, uploaded documents.
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     // A `.env` in the working directory fills unset variables; real environment variables win.
     let _ = dotenvy::dotenv();
     let cli = autotrack::cli::Cli::parse();
@@ -17,7 +20,14 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::FAILURE
+            if err
+                .downcast_ref::<autotrack::config::InvalidSettings>()
+                .is_some()
+            {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -4,6 +4,12 @@
 #[path = "common/smtp.rs"]
 mod smtp;
 
+#[path = "common/hostile.rs"]
+mod hostile;
+
+#[path = "cli/security.rs"]
+mod security;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -53,13 +59,18 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path, extra: &[&str]) -> Server {
+        Server::start_logging(dir, extra, Stdio::null())
+    }
+
+    /// `serve` with its logs (stderr) sent to `logs`.
+    fn start_logging(dir: &Path, extra: &[&str], logs: Stdio) -> Server {
         let port = smtp::free_port();
         let listen = format!("127.0.0.1:{port}");
         let mut args = vec!["serve", "--listen", &listen];
         args.extend_from_slice(extra);
         let child = autotrack(dir, &args)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(logs)
             .spawn()
             .expect("spawn serve");
         let s = Server { child, port };

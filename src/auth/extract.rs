@@ -27,6 +27,10 @@ pub struct MaybeAuthUser(pub Option<AuthUser>);
 /// An authenticated admin (`is_staff`); others get 403 `permission_denied`.
 pub struct AdminUser(pub AuthUser);
 
+/// For endpoints that ignore credentials but tell admins more (health): true when a valid admin token came with
+/// the request; a missing or bad token is simply not an admin, never an error.
+pub struct CallerIsAdmin(pub bool);
+
 fn bearer(parts: &Parts) -> Option<Result<String, AppError>> {
     let value = parts.headers.get(header::AUTHORIZATION)?;
     let token = value
@@ -105,6 +109,23 @@ impl FromRequestParts<AppState> for AuthUser {
             None => Err(AppError::unauthorized("not_authenticated", false)),
             Some(token) => authenticate(parts, state, token?).await,
         }
+    }
+}
+
+impl FromRequestParts<AppState> for CallerIsAdmin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let admin = match bearer(parts) {
+            Some(Ok(token)) => authenticate(parts, state, token)
+                .await
+                .is_ok_and(|u| u.is_staff),
+            _ => false,
+        };
+        Ok(CallerIsAdmin(admin))
     }
 }
 

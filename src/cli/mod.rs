@@ -90,6 +90,9 @@ pub enum Command {
         #[arg(long, env = "AUTOTRACK_MODELS_DIR")]
         models_dir: Option<std::path::PathBuf>,
     },
+    /// Analyse one stored file under hard limits and answer in JSON (run by the server, not by people).
+    #[command(hide = true)]
+    AnalysisWorker(crate::documents::sandbox::WorkerArgs),
     /// Print the OpenAPI document.
     Openapi,
     /// Configuration helpers.
@@ -112,6 +115,10 @@ pub enum ConfigAction {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The worker is single-purpose and short-lived: no runtime, its limits first.
+    if let Command::AnalysisWorker(args) = &cli.command {
+        return Ok(crate::documents::sandbox::worker_main(args));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -254,6 +261,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             );
             ocr_command(&file, json, from_text, models_dir.as_deref())
         }
+        Command::AnalysisWorker(args) => Ok(crate::documents::sandbox::worker_main(&args)),
         Command::Openapi => {
             println!("{}", crate::docs::document_json());
             Ok(ExitCode::SUCCESS)
@@ -329,8 +337,11 @@ fn ocr_command(
         Some(crate::ocr::Ocr::load(models_dir)?)
     };
     let loaded = started.elapsed();
-    let text = crate::documents::analysis::extract_text(engine.as_ref(), &bytes, kind)
-        .map_err(|f| anyhow::anyhow!("{}", f.message.en))?;
+    // An operator's own file, read in this process without the worker's limits or deadline.
+    let no_deadline = std::time::Instant::now() + std::time::Duration::from_secs(86_400);
+    let text =
+        crate::documents::analysis::extract_text(|| engine.as_ref(), &bytes, kind, no_deadline)
+            .map_err(|f| anyhow::anyhow!("{}", f.message.en))?;
     let elapsed = started.elapsed() - loaded;
     let result = crate::documents::extract::analyse(&text.text, "other", text.source, text.pages);
     if json {

@@ -53,12 +53,44 @@ fn from_input(e: InputError) -> Failure {
     }
 }
 
-/// Extracts the text of a file (blocking: call it on a blocking thread).
-pub fn extract_text(ocr: Option<&Ocr>, bytes: &[u8], kind: FileKind) -> Result<Text, Failure> {
+/// The analysis ran out of its time budget.
+pub fn too_long() -> Failure {
+    Failure {
+        message: Tr::new(
+            "The analysis took too long.",
+            "L'analyse a pris trop de temps.",
+        ),
+        retry: false,
+    }
+}
+
+/// Extracts the text of a file (blocking). `ocr` gives the engine when a page needs it (loaded on first use, so a
+/// PDF with text layers never loads the models); the work stops with `too_long` once `deadline` has passed,
+/// checked before each recognition.
+pub fn extract_text<'a>(
+    ocr: impl Fn() -> Option<&'a Ocr>,
+    bytes: &[u8],
+    kind: FileKind,
+    deadline: std::time::Instant,
+) -> Result<Text, Failure> {
+    let in_time = || {
+        if std::time::Instant::now() > deadline {
+            Err(too_long())
+        } else {
+            Ok(())
+        }
+    };
     match kind {
         FileKind::Pdf => {
             let pages =
                 image_input::read_pdf(bytes).map_err(|e| match e.downcast::<InputError>() {
+                    Ok(InputError::TooLarge) => Failure {
+                        message: Tr::new(
+                            "The PDF is too large to analyse once decompressed.",
+                            "Le PDF est trop volumineux pour être analysé une fois décompressé.",
+                        ),
+                        retry: false,
+                    },
                     Ok(input) => from_input(input),
                     Err(_) => from_input(InputError::Unreadable("pdf".into())),
                 })?;
@@ -72,9 +104,10 @@ pub fn extract_text(ocr: Option<&Ocr>, bytes: &[u8], kind: FileKind) -> Result<T
                     }
                     PdfPage::Scanned(images) => {
                         scanned += 1;
-                        let ocr = ocr.ok_or_else(no_ocr)?;
+                        let ocr = ocr().ok_or_else(no_ocr)?;
                         let mut page_text = Vec::new();
                         for img in images {
+                            in_time()?;
                             page_text.push(ocr.read_text(img).map_err(|e| Failure {
                                 message: internal(&e),
                                 retry: true,
@@ -96,8 +129,9 @@ pub fn extract_text(ocr: Option<&Ocr>, bytes: &[u8], kind: FileKind) -> Result<T
             })
         }
         FileKind::Jpeg | FileKind::Png | FileKind::Webp | FileKind::Gif => {
-            let ocr = ocr.ok_or_else(no_ocr)?;
+            let ocr = ocr().ok_or_else(no_ocr)?;
             let img = image_input::decode_image(bytes).map_err(from_input)?;
+            in_time()?;
             let text = ocr.read_text(&img).map_err(|e| Failure {
                 message: internal(&e),
                 retry: true,

@@ -59,17 +59,33 @@ pub async fn cleanup_files(state: &AppState, ctx: &JobCtx) -> anyhow::Result<Job
     ))
 }
 
+/// Claims of one document, crash recoveries included, after which it fails instead of being claimed again.
+pub const MAX_CLAIMS: i64 = 2;
+
 /// `analyze_documents`: drains the queue. Runs hold the job's lease, so a `processing` row seen at the start of a
-/// run was left by a crash: it goes back to `pending` (counted as an attempt). Each document is claimed with a
-/// conditional update and its result is written only if it is still the same run of the same file.
+/// run was left by a crash: it goes back to `pending`, unless it was already claimed `MAX_CLAIMS` times (then it
+/// fails: a file that takes the process down must not do it again at every restart). Each document is claimed
+/// with a conditional update and its result is written only if it is still the same run of the same file.
 pub async fn analyze_documents(state: &AppState, ctx: &JobCtx) -> anyhow::Result<JobOutcome> {
     let now = crate::db::ts(state.clock.now());
-    let recovered = state
+    let reason = crate::i18n::Tr::new(
+        "The analysis was interrupted twice; it will not be tried again.",
+        "L'analyse a été interrompue deux fois ; elle ne sera pas relancée.",
+    );
+    let (requeued, failed_after_crash) = state
         .db
-        .write(move |tx| Ok(super::repo::recover_processing(tx, &now)?))
+        .write(move |tx| {
+            Ok(super::repo::recover_processing(
+                tx, &now, MAX_CLAIMS, &reason,
+            )?)
+        })
         .await?;
-    if recovered > 0 {
-        tracing::warn!(recovered, "documents left in processing were queued again");
+    if requeued > 0 || failed_after_crash > 0 {
+        tracing::warn!(
+            requeued,
+            failed = failed_after_crash,
+            "documents left in processing by a stopped process"
+        );
     }
     let workers = state.config.analysis_workers.max(1);
     let (mut done, mut failed) = (0i64, 0i64);

@@ -11,6 +11,7 @@ pub mod handlers;
 pub mod jobs;
 pub mod model;
 pub mod repo;
+pub mod sandbox;
 pub mod service;
 pub mod storage;
 pub mod upload;

@@ -196,9 +196,26 @@ pub fn claim_next(conn: &Connection, now: &str) -> rusqlite::Result<Option<Claim
     .optional()
 }
 
-/// Rows left `processing` (by a crash) go back to `pending`.
-pub fn recover_processing(conn: &Connection, now: &str) -> rusqlite::Result<usize> {
-    conn.execute("UPDATE documents SET analysis_status = 'pending', updated_at = ?1 WHERE analysis_status = 'processing'", [now])
+/// Rows left `processing` by a process that died. One whose attempts reached `max_attempts` fails with the reason
+/// in its owner's language (it may be what killed the process: claiming it again would loop); the others go back
+/// to `pending`. Returns (requeued, failed).
+pub fn recover_processing(
+    conn: &Connection,
+    now: &str,
+    max_attempts: i64,
+    reason: &crate::i18n::Tr,
+) -> rusqlite::Result<(usize, usize)> {
+    let failed = conn.execute(
+        "UPDATE documents SET analysis_status = 'failed', updated_at = ?1, analysis_error = \
+           CASE WHEN (SELECT language FROM user_settings s WHERE s.user_id = documents.user_id) = 'fr' THEN ?4 ELSE ?3 END \
+         WHERE analysis_status = 'processing' AND analysis_attempts >= ?2",
+        params![now, max_attempts, reason.en, reason.fr],
+    )?;
+    let requeued = conn.execute(
+        "UPDATE documents SET analysis_status = 'pending', updated_at = ?1 WHERE analysis_status = 'processing'",
+        [now],
+    )?;
+    Ok((requeued, failed))
 }
 
 /// Stores a successful result, only if the row is still this run of this file.

@@ -409,7 +409,7 @@ pub async fn by_vehicle(
         .await
 }
 
-/// Analyses one claimed document (text extraction off the runtime, bounded by the OCR gate) and stores the
+/// Analyses one claimed document (text extraction in a worker process, bounded by the OCR gate) and stores the
 /// outcome; returns whether it succeeded.
 pub async fn run_analysis(state: &AppState, claim: super::repo::Claim) -> AppResult<bool> {
     use super::analysis;
@@ -424,56 +424,32 @@ pub async fn run_analysis(state: &AppState, claim: super::repo::Claim) -> AppRes
         )
     };
     let kind = super::storage::FileKind::from_mime(&claim.mime_type);
-    let outcome: Result<analysis::Text, analysis::Failure> =
-        match (kind, state.storage.path(&claim.storage_key)) {
-            (Some(kind), Some(path)) => match tokio::fs::read(&path).await {
-                Ok(bytes) => {
-                    let ocr = state.ocr.clone();
-                    let permit = state.ocr.gate().await;
-                    let work = crate::telemetry::spawn_blocking_in_span(move || {
-                        let engine = ocr.engine();
-                        Ok(analysis::extract_text(engine, &bytes, kind))
-                    });
-                    // 60 s per page at most; a PDF of the maximum size gets the time of its OCR page limit.
-                    let budget = std::time::Duration::from_secs(
-                        60 * if kind == super::storage::FileKind::Pdf {
-                            10
-                        } else {
-                            1
-                        },
-                    );
-                    let result = match tokio::time::timeout(budget, work).await {
-                        Ok(r) => r?,
-                        Err(_) => Err(analysis::Failure {
-                            message: Tr::new(
-                                "The analysis took too long.",
-                                "L'analyse a pris trop de temps.",
-                            ),
-                            retry: false,
-                        }),
-                    };
-                    drop(permit);
-                    result
-                }
-                Err(e) => {
-                    tracing::error!(document_id = claim.id, error = %e, "stored file missing");
-                    Err(analysis::Failure {
-                        message: Tr::new(
-                            "The stored file is missing.",
-                            "Le fichier stocké est introuvable.",
-                        ),
-                        retry: false,
-                    })
-                }
-            },
-            _ => Err(analysis::Failure {
+    let path = match state.storage.path(&claim.storage_key) {
+        Some(p) if tokio::fs::try_exists(&p).await.unwrap_or(false) => Some(p),
+        _ => None,
+    };
+    let outcome: Result<analysis::Text, analysis::Failure> = match (kind, path) {
+        (Some(kind), Some(path)) => {
+            super::sandbox::extract_text(state, claim.id, &path, kind).await
+        }
+        (Some(_), None) => {
+            tracing::error!(document_id = claim.id, "stored file missing");
+            Err(analysis::Failure {
                 message: Tr::new(
-                    "Analysis is only available for images and PDFs.",
-                    "L'analyse n'est disponible que pour les images et les PDF.",
+                    "The stored file is missing.",
+                    "Le fichier stocké est introuvable.",
                 ),
                 retry: false,
-            }),
-        };
+            })
+        }
+        _ => Err(analysis::Failure {
+            message: Tr::new(
+                "Analysis is only available for images and PDFs.",
+                "L'analyse n'est disponible que pour les images et les PDF.",
+            ),
+            retry: false,
+        }),
+    };
     let now = ts(state.clock.now());
     match outcome {
         Ok(text) => {

@@ -53,7 +53,7 @@ impl FileKind {
     }
 }
 
-/// The type from the first bytes (and, for ZIP files, the presence of `word/document.xml`).
+/// The type from the first bytes (and, for ZIP files, the entries its central directory lists).
 pub fn sniff(head: &[u8], whole: impl FnOnce() -> Vec<u8>) -> Option<FileKind> {
     if head.starts_with(b"%PDF-") {
         Some(FileKind::Pdf)
@@ -68,16 +68,62 @@ pub fn sniff(head: &[u8], whole: impl FnOnce() -> Vec<u8>) -> Option<FileKind> {
     } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Some(FileKind::Doc)
     } else if head.starts_with(b"PK\x03\x04") {
-        // Entry names are stored uncompressed in a ZIP, so a plain search finds them.
         let bytes = whole();
-        let needle = b"word/document.xml";
-        bytes
-            .windows(needle.len())
-            .any(|w| w == needle)
-            .then_some(FileKind::Docx)
+        let names = zip_entry_names(&bytes)?;
+        let has = |n: &[u8]| names.contains(&n);
+        (has(b"word/document.xml") && has(b"[Content_Types].xml")).then_some(FileKind::Docx)
     } else {
         None
     }
+}
+
+/// The entry names of a ZIP, read from its central directory, the index every ZIP reader trusts (a name merely
+/// written somewhere in the bytes, inside an entry's content say, is not an entry). `None` for anything that is
+/// not a well-formed, single-volume, non-ZIP64 archive. Bounded: the end record is looked for in the last 64 KiB,
+/// and the walk never leaves the directory the end record declares.
+fn zip_entry_names(zip: &[u8]) -> Option<Vec<&[u8]>> {
+    const END: &[u8] = b"PK\x05\x06";
+    const END_LEN: usize = 22;
+    const ENTRY: &[u8] = b"PK\x01\x02";
+    const ENTRY_LEN: usize = 46;
+    let u16_at = |b: &[u8], i: usize| -> Option<usize> {
+        Some(usize::from(u16::from_le_bytes([
+            *b.get(i)?,
+            *b.get(i + 1)?,
+        ])))
+    };
+    let u32_at = |b: &[u8], i: usize| -> Option<usize> {
+        let bytes: [u8; 4] = b.get(i..i + 4)?.try_into().ok()?;
+        usize::try_from(u32::from_le_bytes(bytes)).ok()
+    };
+    // The end record is the one whose comment runs exactly to the end of the file.
+    let from = zip.len().saturating_sub(END_LEN + usize::from(u16::MAX));
+    let end = (from..=zip.len().saturating_sub(END_LEN))
+        .rev()
+        .find(|&at| {
+            zip[at..].starts_with(END)
+                && u16_at(zip, at + 20).is_some_and(|c| at + END_LEN + c == zip.len())
+        })?;
+    let record = &zip[end..end + END_LEN];
+    let (entries, size, offset) = (
+        u16_at(record, 10)?,
+        u32_at(record, 12)?,
+        u32_at(record, 16)?,
+    );
+    let directory = zip.get(offset..offset.checked_add(size)?)?;
+    let mut names = Vec::with_capacity(entries.min(1024));
+    let mut pos = 0;
+    for _ in 0..entries {
+        let header = directory.get(pos..pos + ENTRY_LEN)?;
+        if !header.starts_with(ENTRY) {
+            return None;
+        }
+        let name_len = u16_at(header, 28)?;
+        let rest = name_len + u16_at(header, 30)? + u16_at(header, 32)?;
+        names.push(directory.get(pos + ENTRY_LEN..pos + ENTRY_LEN + name_len)?);
+        pos += ENTRY_LEN + rest;
+    }
+    Some(names)
 }
 
 /// A display name from the client's: path components removed, control and reserved characters stripped,
@@ -204,17 +250,59 @@ mod tests {
             sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], none),
             Some(FileKind::Doc)
         );
+        let docx = zip_with(&[b"[Content_Types].xml", b"word/document.xml"], b"");
+        assert_eq!(sniff(b"PK\x03\x04", || docx.clone()), Some(FileKind::Docx));
+        // A trailing comment is allowed, and may even look like an end record.
+        let commented = zip_with(
+            &[b"[Content_Types].xml", b"word/document.xml"],
+            b"PK\x05\x06 not the end",
+        );
+        assert_eq!(sniff(b"PK\x03\x04", || commented), Some(FileKind::Docx));
+        // The names written elsewhere in the bytes (here the comment), or an archive cut short, are not a Word
+        // document.
+        let elsewhere = zip_with(&[b"notes.txt"], b"word/document.xml [Content_Types].xml");
+        assert_eq!(sniff(b"PK\x03\x04", || elsewhere), None);
+        assert_eq!(
+            sniff(b"PK\x03\x04", || docx[..docx.len() - 1].to_vec()),
+            None
+        );
         assert_eq!(
             sniff(b"PK\x03\x04", || b"PK\x03\x04...word/document.xml..."
                 .to_vec()),
-            Some(FileKind::Docx)
-        );
-        assert_eq!(
-            sniff(b"PK\x03\x04", || b"PK\x03\x04...other.txt".to_vec()),
             None
         );
         assert_eq!(sniff(b"<html>", none), None);
         assert_eq!(sniff(b"MZ\x90\x00", none), None);
+    }
+
+    /// A ZIP of empty stored entries: local headers, central directory, end record with `comment`.
+    fn zip_with(names: &[&[u8]], comment: &[u8]) -> Vec<u8> {
+        let (mut out, mut directory) = (Vec::new(), Vec::new());
+        for name in names {
+            let offset = out.len() as u32;
+            out.extend(b"PK\x03\x04");
+            out.extend([0u8; 22]);
+            out.extend((name.len() as u16).to_le_bytes());
+            out.extend([0u8; 2]);
+            out.extend(*name);
+            directory.extend(b"PK\x01\x02");
+            directory.extend([0u8; 24]);
+            directory.extend((name.len() as u16).to_le_bytes());
+            directory.extend([0u8; 12]);
+            directory.extend(offset.to_le_bytes());
+            directory.extend(*name);
+        }
+        let start = out.len() as u32;
+        out.extend(&directory);
+        out.extend(b"PK\x05\x06");
+        out.extend([0u8; 4]);
+        out.extend((names.len() as u16).to_le_bytes());
+        out.extend((names.len() as u16).to_le_bytes());
+        out.extend((directory.len() as u32).to_le_bytes());
+        out.extend(start.to_le_bytes());
+        out.extend((comment.len() as u16).to_le_bytes());
+        out.extend(comment);
+        out
     }
 
     #[test]

@@ -12,6 +12,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
+use crate::auth::extract::CallerIsAdmin;
 use crate::db::ts;
 use crate::scheduler::{JobCtx, JobOutcome};
 
@@ -24,21 +25,44 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/health/ocr", get(health_ocr))
 }
 
-/// Cached result of the external (SMTP) check: 30 s.
+/// Recent check results, so that public, unthrottled probes cannot turn into load: the external (SMTP) check is
+/// reused for 30 s (health.md), the database probe, which waits for the single write path, for 1 s. Concurrent
+/// callers wait for the one check in flight instead of starting their own.
 #[derive(Default)]
 pub struct HealthCache {
     smtp: Mutex<Option<(Instant, Value)>>,
+    smtp_refresh: tokio::sync::Mutex<()>,
+    db: Mutex<Option<(Instant, DbCheck)>>,
+    db_refresh: tokio::sync::Mutex<()>,
+    ocr_refresh: tokio::sync::Mutex<()>,
 }
 
 const EXTERNAL_CACHE: Duration = Duration::from_secs(30);
+const DB_CACHE: Duration = Duration::from_secs(1);
 
+fn fresh<T: Clone>(slot: &Mutex<Option<(Instant, T)>>, max_age: Duration) -> Option<T> {
+    let guard = slot.lock().ok()?;
+    let (at, value) = guard.as_ref()?;
+    (at.elapsed() < max_age).then(|| value.clone())
+}
+
+fn remember<T>(slot: &Mutex<Option<(Instant, T)>>, value: T) {
+    if let Ok(mut guard) = slot.lock() {
+        *guard = Some((Instant::now(), value));
+    }
+}
+
+#[derive(Clone)]
 struct DbInfo {
     version: String,
     journal_mode: String,
     users: i64,
 }
 
-async fn check_db(state: &AppState) -> Result<(DbInfo, f64), String> {
+/// What the database answered, with its latency in ms, or the error.
+type DbCheck = Result<(DbInfo, f64), String>;
+
+async fn check_db(state: &AppState) -> DbCheck {
     let started = Instant::now();
     let read = state.db.read(|c| {
         let version: String = c.query_row("SELECT sqlite_version()", [], |r| r.get(0))?;
@@ -76,18 +100,37 @@ async fn check_smtp(state: &AppState) -> Value {
     }
 }
 
+/// A result younger than `max_age` from `slot`, else a fresh `check` (one at a time: callers that arrive while it
+/// runs wait for it and take its result).
+async fn cached<T: Clone, F: std::future::Future<Output = T>>(
+    slot: &Mutex<Option<(Instant, T)>>,
+    one_at_a_time: &tokio::sync::Mutex<()>,
+    max_age: Duration,
+    check: impl FnOnce() -> F,
+) -> T {
+    if let Some(v) = fresh(slot, max_age) {
+        return v;
+    }
+    let _turn = one_at_a_time.lock().await;
+    if let Some(v) = fresh(slot, max_age) {
+        return v;
+    }
+    let value = check().await;
+    remember(slot, value.clone());
+    value
+}
+
 async fn cached_smtp(state: &AppState) -> Value {
-    if let Ok(guard) = state.health_cache.smtp.lock()
-        && let Some((at, v)) = guard.as_ref()
-        && at.elapsed() < EXTERNAL_CACHE
-    {
-        return v.clone();
-    }
-    let fresh = check_smtp(state).await;
-    if let Ok(mut guard) = state.health_cache.smtp.lock() {
-        *guard = Some((Instant::now(), fresh.clone()));
-    }
-    fresh
+    let cache = &state.health_cache;
+    cached(&cache.smtp, &cache.smtp_refresh, EXTERNAL_CACHE, || {
+        check_smtp(state)
+    })
+    .await
+}
+
+async fn cached_db(state: &AppState) -> DbCheck {
+    let cache = &state.health_cache;
+    cached(&cache.db, &cache.db_refresh, DB_CACHE, || check_db(state)).await
 }
 
 fn check_scheduler(state: &AppState) -> Value {
@@ -107,21 +150,23 @@ fn check_scheduler(state: &AppState) -> Value {
     }
 }
 
-/// The OCR check of the overall health: cheap (no model load); `/api/health/ocr/` loads them.
+/// The OCR check of the overall health: cheap (no model load; the last worker check if any); `/api/health/ocr/`
+/// has a worker load them.
 fn check_ocr(state: &AppState) -> Value {
     if !state.ocr.enabled() {
         return json!({"status": "disabled"});
     }
-    match state.ocr.error() {
-        Some(e) => json!({"status": "error", "error": short(&e)}),
-        None if state.ocr.loaded() || state.ocr.files_present() => json!({"status": "ok"}),
+    match state.ocr.checked() {
+        Some(Err(e)) => json!({"status": "error", "error": short(&e)}),
+        Some(Ok(_)) => json!({"status": "ok"}),
+        None if state.ocr.files_present() => json!({"status": "ok"}),
         None => json!({"status": "error", "error": "model files missing"}),
     }
 }
 
 /// All checks and the overall status; `true` when the service is unhealthy (database down).
 async fn overall(state: &AppState) -> (Value, bool) {
-    let (db, smtp) = tokio::join!(check_db(state), cached_smtp(state));
+    let (db, smtp) = tokio::join!(cached_db(state), cached_smtp(state));
     let database = match &db {
         Ok((_, latency)) => json!({"status": "ok", "latency_ms": latency}),
         Err(e) => json!({"status": "error", "error": e}),
@@ -171,7 +216,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
 /// The database check.
 #[utoipa::path(get, path = "/api/health/db", tag = "health", responses((status = 200, description = "connected"), (status = 503, description = "disconnected")))]
 pub async fn health_db(State(state): State<AppState>) -> Response {
-    match check_db(&state).await {
+    match cached_db(&state).await {
         Ok((info, _)) => Json(json!({
             "status": "healthy", "database": "connected", "engine": "sqlite", "version": info.version,
             "journal_mode": info.journal_mode, "stats": {"users": info.users},
@@ -182,9 +227,13 @@ pub async fn health_db(State(state): State<AppState>) -> Response {
     }
 }
 
-/// The SMTP check (connect, EHLO, TLS, login; no mail sent).
+/// The SMTP check (connect, EHLO, TLS, login; no mail sent). Admins get a fresh check and the server's host, port
+/// and TLS mode; others the result of the last 30 s without them.
 #[utoipa::path(get, path = "/api/health/smtp", tag = "health", responses((status = 200, description = "connected or disabled"), (status = 503, description = "error")))]
-pub async fn health_smtp(State(state): State<AppState>) -> Response {
+pub async fn health_smtp(
+    State(state): State<AppState>,
+    CallerIsAdmin(admin): CallerIsAdmin,
+) -> Response {
     let pending = state
         .db
         .read(|c| Ok(crate::mail::outbox::pending_count(c)?))
@@ -196,11 +245,21 @@ pub async fn health_smtp(State(state): State<AppState>) -> Response {
         )
         .into_response();
     };
-    let check = check_smtp(&state).await;
+    let check = if admin {
+        let value = check_smtp(&state).await;
+        remember(&state.health_cache.smtp, value.clone());
+        value
+    } else {
+        cached_smtp(&state).await
+    };
     if check["status"] == "ok" {
-        Json(json!({"status": "healthy", "smtp": "connected", "host": mailer.smtp.host, "port": mailer.smtp.port,
-            "tls": mailer.smtp.security.as_str()}))
-        .into_response()
+        let mut body = json!({"status": "healthy", "smtp": "connected"});
+        if admin {
+            body["host"] = json!(mailer.smtp.host);
+            body["port"] = json!(mailer.smtp.port);
+            body["tls"] = json!(mailer.smtp.security.as_str());
+        }
+        Json(body).into_response()
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -219,7 +278,7 @@ pub async fn health_stripe() -> Response {
     Json(json!({"status": "disabled", "stripe": "not_configured", "message": "Stripe API key not configured"})).into_response()
 }
 
-/// The OCR check: loads the models if needed.
+/// The OCR check: a worker process loads the models (once; a success is remembered).
 #[utoipa::path(get, path = "/api/health/ocr", tag = "health", responses((status = 200, description = "ready or disabled"), (status = 503, description = "error")))]
 pub async fn health_ocr(State(state): State<AppState>) -> Response {
     if !state.ocr.enabled() {
@@ -230,28 +289,21 @@ pub async fn health_ocr(State(state): State<AppState>) -> Response {
         .read(|c| Ok(crate::documents::repo::pending_count(c)?))
         .await
         .unwrap_or(-1);
-    let handle = state.ocr.clone();
-    let engine = crate::telemetry::spawn_blocking_in_span(move || {
-        Ok(handle.engine().map(|o| o.engine.clone()))
-    })
-    .await;
-    match engine {
-        Ok(Some(name)) => Json(
+    // One worker check at a time (a success is remembered), so this public endpoint cannot start workers at will.
+    let check = {
+        let _one_at_a_time = state.health_cache.ocr_refresh.lock().await;
+        crate::documents::sandbox::check_models(&state).await
+    };
+    match check {
+        Ok(name) => Json(
             json!({"status": "healthy", "ocr": "ready", "engine": name, "queue_pending": pending}),
         )
         .into_response(),
-        _ => {
-            let error = state
-                .ocr
-                .error()
-                .map(|e| short(&e))
-                .unwrap_or_else(|| "model files missing".to_owned());
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unhealthy", "ocr": "error", "error": error})),
-            )
-                .into_response()
-        }
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unhealthy", "ocr": "error", "error": short(&e)})),
+        )
+            .into_response(),
     }
 }
 

@@ -17,6 +17,7 @@ pub enum Scope {
     PasswordReset,
     PasswordChange,
     Upload,
+    EmailChange,
 }
 
 struct Bucket {
@@ -55,7 +56,31 @@ impl Throttles {
             Scope::PasswordReset => self.limits.password_reset,
             Scope::PasswordChange => self.limits.password_change,
             Scope::Upload => self.limits.upload,
+            Scope::EmailChange => self.limits.email_change,
         }
+    }
+
+    /// Makes room under a flood of keys: drops the buckets that have refilled (by their own scope's rate), then,
+    /// if fewer than half went, the least recently used down to half. Each pass frees at least half the map, so
+    /// the scan runs once per `MAX_BUCKETS / 2` new keys at most, not on every request of a flood.
+    fn evict(&self, buckets: &mut HashMap<(Scope, String), Bucket>, now: Instant) {
+        buckets.retain(|(scope, _), b| match self.rate(*scope) {
+            Some(rate) => {
+                let cap = f64::from(rate.count);
+                let refill =
+                    now.duration_since(b.updated).as_secs_f64() * cap / rate.period.as_secs_f64();
+                b.tokens + refill < cap
+            }
+            None => false,
+        });
+        if buckets.len() > MAX_BUCKETS / 2 {
+            let mut ages: Vec<Instant> = buckets.values().map(|b| b.updated).collect();
+            let cut = ages.len() - MAX_BUCKETS / 2;
+            let (_, oldest_kept, _) = ages.select_nth_unstable(cut);
+            let oldest_kept = *oldest_kept;
+            buckets.retain(|_, b| b.updated >= oldest_kept);
+        }
+        tracing::debug!(buckets = buckets.len(), "throttle buckets evicted");
     }
 
     /// Takes one token from the bucket of every key (e.g. `ip:…`, `acct:…`), or none when one is empty:
@@ -71,11 +96,8 @@ impl Throttles {
             .buckets
             .lock()
             .map_err(|_| AppError::internal(anyhow::anyhow!("throttle lock poisoned")))?;
-        if buckets.len() > MAX_BUCKETS {
-            buckets.retain(|(s, _), b| {
-                let cap = self.rate(*s).map(|r| f64::from(r.count)).unwrap_or(0.0);
-                b.tokens + now.duration_since(b.updated).as_secs_f64() * per_sec < cap
-            });
+        if buckets.len() >= MAX_BUCKETS {
+            self.evict(&mut buckets, now);
         }
         let mut wait: f64 = 0.0;
         for key in keys {
@@ -106,6 +128,34 @@ impl Throttles {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn eviction_keeps_the_drained_buckets_of_slow_scopes_and_bounds_the_map() {
+        let limits = RateLimits {
+            enabled: true,
+            login: Some(Rate {
+                count: 1000,
+                period: Duration::from_secs(1),
+            }),
+            password_reset: Some(Rate {
+                count: 1,
+                period: Duration::from_secs(3600),
+            }),
+            ..RateLimits::default()
+        };
+        let t = Throttles::new(limits);
+        let victim = vec!["acct:victim".to_owned()];
+        t.check(Scope::PasswordReset, &victim).unwrap();
+        // A flood of fast-scope keys fills the map; eviction must judge the slow bucket by its own rate.
+        for i in 0..MAX_BUCKETS + 10 {
+            t.check(Scope::Login, &[format!("ip:{i}")]).unwrap();
+        }
+        assert!(t.buckets.lock().unwrap().len() <= MAX_BUCKETS);
+        assert_eq!(
+            t.check(Scope::PasswordReset, &victim).unwrap_err().code,
+            "throttled"
+        );
+    }
 
     #[test]
     fn bucket_empties_then_refuses() {

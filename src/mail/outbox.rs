@@ -48,7 +48,13 @@ pub fn enqueue(conn: &Connection, mail: &NewMail, now: &str) -> rusqlite::Result
         ],
     )?;
     if n == 1 {
-        tracing::info!(template = mail.template, to = mail.to, "mail queued");
+        // The address stays out of the logs: the row id and the user id lead to it for whoever may read it.
+        tracing::info!(
+            template = mail.template,
+            outbox_id = conn.last_insert_rowid(),
+            user_id = mail.user_id,
+            "mail queued"
+        );
     }
     Ok(n == 1)
 }

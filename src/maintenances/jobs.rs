@@ -108,14 +108,15 @@ fn remind(
     let now_s = ts(now);
     let noted = notify(conn, &note, lang, &now_s)?;
     let mut mailed = false;
-    if settings.email_notifications {
+    // Reminders carry text the account holder typed (vehicle, service): only to an address they proved is theirs.
+    if settings.email_notifications && user.email_verified {
         let mail = NewMail {
             user_id: Some(due.owner_id),
             to: &user.email,
             template: "maintenance_reminder",
             lang,
             context: json!({
-                "user_name": user.display_name(),
+                "user_name": user.mail_name(&user.email),
                 "vehicle_name": vehicle,
                 "maintenance_type": due.service_type,
                 "scheduled_date": date,

@@ -213,15 +213,33 @@ const MAX_STREAM_BYTES: u64 = 160 * 1024 * 1024;
 const MAX_TOTAL_STREAM_BYTES: u64 = 320 * 1024 * 1024;
 
 /// lopdf inflates object streams whole while loading a file; a few megabytes can inflate to gigabytes. Every
-/// Flate-looking stream of the raw file is therefore inflated into nothing first, within bounds.
+/// zlib-looking stream of the raw file is therefore inflated into nothing first, within bounds. (This gives a
+/// clear answer for the common bombs; the hard bound on every filter is the analysis worker's memory limit.)
 fn guard_streams(bytes: &[u8]) -> anyhow::Result<()> {
     guard_streams_within(bytes, MAX_STREAM_BYTES, MAX_TOTAL_STREAM_BYTES)
 }
 
+/// A zlib header (RFC 1950): method 8 (deflate), a window of at most 32 KiB, and the header check. Any window
+/// size counts (`0x78` is only the commonest first byte).
+fn zlib_header(data: &[u8]) -> bool {
+    match data {
+        [cmf, flg, ..] => {
+            cmf & 0x0F == 8 && cmf >> 4 <= 7 && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0
+        }
+        _ => false,
+    }
+}
+
+/// Linear in the file size: keyword searches only move forward, the `endstream` found for one stream is reused
+/// for the next ones it also closes, and the compressed bytes read by all inflations together are bounded too.
 fn guard_streams_within(bytes: &[u8], per_stream: u64, all: u64) -> anyhow::Result<()> {
     use std::io::Read;
     let mut total = 0u64;
+    let mut read_in = 0u64;
+    let max_read_in = 4 * bytes.len() as u64 + (1 << 20);
     let mut from = 0;
+    // The first `endstream` at or after the last search start: `Some(None)` when there is none left.
+    let mut next_end: Option<Option<usize>> = None;
     while let Some(pos) = find_bytes(&bytes[from..], b"stream") {
         let keyword = from + pos;
         let mut start = keyword + b"stream".len();
@@ -235,18 +253,28 @@ fn guard_streams_within(bytes: &[u8], per_stream: u64, all: u64) -> anyhow::Resu
             Some([b'\n', _]) | Some([b'\r', _]) => start += 1,
             _ => continue,
         }
-        let end = find_bytes(&bytes[start..], b"endstream")
-            .map(|e| start + e)
-            .unwrap_or(bytes.len());
+        let end = match next_end {
+            Some(Some(e)) if e >= start => e,
+            Some(None) => bytes.len(),
+            _ => {
+                let found = find_bytes(&bytes[start..], b"endstream").map(|e| start + e);
+                next_end = Some(found);
+                found.unwrap_or(bytes.len())
+            }
+        };
         let data = &bytes[start..end];
-        if data.first() != Some(&0x78) {
-            continue; // not a zlib stream
+        if !zlib_header(data) {
+            continue;
         }
-        let decoder = flate2::read::ZlibDecoder::new(data);
-        let inflated =
-            std::io::copy(&mut decoder.take(per_stream + 1), &mut std::io::sink()).unwrap_or(0);
+        let mut decoder = flate2::read::ZlibDecoder::new(data);
+        let inflated = std::io::copy(
+            &mut (&mut decoder).take(per_stream + 1),
+            &mut std::io::sink(),
+        )
+        .unwrap_or(0);
         total += inflated;
-        if inflated > per_stream || total > all {
+        read_in += decoder.total_in();
+        if inflated > per_stream || total > all || read_in > max_read_in {
             bail!(InputError::TooLarge);
         }
         from = end;
@@ -366,6 +394,25 @@ mod tests {
         );
         let fine = pdf_with_stream(b"BT /F1 12 Tf 72 700 Td (hello) Tj ET");
         assert!(read_pdf(&fine).is_ok());
+    }
+
+    #[test]
+    fn zlib_headers_of_every_window_size_are_recognised() {
+        assert!(zlib_header(&[0x78, 0x9C]));
+        assert!(zlib_header(&[0x78, 0x01]));
+        assert!(zlib_header(&[0x68, 0x05]), "16 KiB window");
+        assert!(zlib_header(&[0x08, 0x1D]), "256-byte window");
+        assert!(!zlib_header(&[0x78, 0x00]), "bad header check");
+        assert!(!zlib_header(&[0x88, 0x98]), "window over 32 KiB");
+        assert!(!zlib_header(&[0x79, 0x80]), "not deflate");
+        assert!(!zlib_header(&[0x78]));
+    }
+
+    #[test]
+    fn many_stream_keywords_share_one_endstream_search() {
+        // Every keyword is closed by the same (missing) endstream: one search serves them all.
+        let flood = [b"%PDF-1.4\n".as_slice(), &b"stream\n".repeat(200_000)].concat();
+        assert!(guard_streams_within(&flood, 1 << 20, 1 << 20).is_ok());
     }
 
     #[test]

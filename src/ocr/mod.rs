@@ -418,22 +418,24 @@ fn bilinear(image: &RgbImage, x: f32, y: f32) -> [f32; 3] {
     out
 }
 
-/// The engine as the app holds it: loaded on first use (so that start-up stays fast), or disabled.
+/// What the server knows of text recognition. The models are never loaded in the server: each analysis runs in a
+/// worker process (`documents::sandbox`) under hard limits, and so does the model check of `/api/health/ocr/`.
 pub struct OcrHandle {
     enabled: bool,
     dir: Option<std::path::PathBuf>,
-    engine: std::sync::OnceLock<Result<Ocr, String>>,
+    /// At most `AUTOTRACK_ANALYSIS_WORKERS` workers at a time; a permit is held until its worker has exited.
     gate: tokio::sync::Semaphore,
+    /// The last model check by a worker, when it ran: the engine's name, or why it failed.
+    checked: std::sync::Mutex<Option<(std::time::Instant, Result<String, String>)>>,
 }
 
 impl OcrHandle {
-    /// `workers` bounds the recognitions running at once.
     pub fn new(enabled: bool, dir: Option<std::path::PathBuf>, workers: usize) -> OcrHandle {
         OcrHandle {
             enabled,
             dir,
-            engine: std::sync::OnceLock::new(),
             gate: tokio::sync::Semaphore::new(workers.max(1)),
+            checked: std::sync::Mutex::new(None),
         }
     }
 
@@ -441,31 +443,10 @@ impl OcrHandle {
         self.enabled
     }
 
-    /// The engine, loading it on the first call (blocking: call it off the runtime). `None` when disabled or when
-    /// the models cannot be loaded (the error is logged once).
-    pub fn engine(&self) -> Option<&Ocr> {
-        if !self.enabled {
-            return None;
-        }
-        let loaded = self.engine.get_or_init(|| {
-            let started = std::time::Instant::now();
-            // One core is left to the HTTP API: analysis runs in the background.
-            let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-            match Ocr::load(self.dir.as_deref()).map(|o| o.with_threads(cores.saturating_sub(1).max(1))) {
-                Ok(o) => {
-                    tracing::info!(seconds = started.elapsed().as_secs_f64(), engine = %o.engine, "OCR models loaded");
-                    Ok(o)
-                }
-                Err(e) => {
-                    tracing::error!(error = format!("{e:#}"), "OCR models could not be loaded");
-                    Err(format!("{e:#}"))
-                }
-            }
-        });
-        loaded.as_ref().ok()
+    pub fn models_dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
     }
 
-    /// Without loading them: are the model files there (bundled, or in the configured directory)?
     pub fn files_present(&self) -> bool {
         match &self.dir {
             Some(d) => [DET_MODEL, REC_MODEL, DICT]
@@ -477,16 +458,25 @@ impl OcrHandle {
         }
     }
 
-    pub fn loaded(&self) -> bool {
-        matches!(self.engine.get(), Some(Ok(_)))
+    /// The last model check: `Some(Ok(engine))`, `Some(Err(why))`, or `None` before the first.
+    pub fn checked(&self) -> Option<Result<String, String>> {
+        self.checked_at().map(|(_, r)| r)
     }
 
-    /// The load error, if loading was tried and failed.
+    pub fn checked_at(&self) -> Option<(std::time::Instant, Result<String, String>)> {
+        self.checked.lock().ok().and_then(|c| c.clone())
+    }
+
+    pub fn set_checked(&self, result: Result<String, String>) {
+        if let Ok(mut c) = self.checked.lock() {
+            *c = Some((std::time::Instant::now(), result));
+        }
+    }
+
     pub fn error(&self) -> Option<String> {
-        self.engine.get().and_then(|r| r.as_ref().err().cloned())
+        self.checked().and_then(Result::err)
     }
 
-    /// A permit to run one recognition.
     pub async fn gate(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
         self.gate.acquire().await.ok()
     }

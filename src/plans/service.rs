@@ -104,7 +104,8 @@ pub fn check_storage(
         return Ok(());
     }
     let current = current_usage(conn, user_id, Resource::Storage, now)?;
-    if current - replaced + new_bytes <= limit_mb * MIB {
+    // Saturating: sizes and limits come from requests and admins, and must not wrap into "allowed".
+    if current.saturating_sub(replaced).saturating_add(new_bytes) <= limit_mb.saturating_mul(MIB) {
         return Ok(());
     }
     Err(
@@ -115,7 +116,7 @@ pub fn check_storage(
             ))
             .with_extension("resource", json!("storage"))
             .with_extension("current", json!(current))
-            .with_extension("limit", json!(limit_mb * MIB))
+            .with_extension("limit", json!(limit_mb.saturating_mul(MIB)))
             .with_extension("current_bytes", json!(current))
             .with_extension("limit_mb", json!(limit_mb)),
     )
@@ -210,11 +211,12 @@ pub fn check_limits(
     Ok(match (resource, limit) {
         (Resource::Storage, -1) => json!({"allowed": true, "limit": -1, "current": current}),
         (Resource::Storage, mb) => {
-            json!({"allowed": current + bytes <= mb * MIB, "limit": mb * MIB, "limit_mb": mb,
+            let limit = mb.saturating_mul(MIB);
+            json!({"allowed": current.saturating_add(bytes) <= limit, "limit": limit, "limit_mb": mb,
             "current": current, "requested_bytes": bytes})
         }
         (_, l) => {
-            json!({"allowed": l == -1 || current + amount <= l, "limit": l, "current": current, "requested": amount})
+            json!({"allowed": l == -1 || current.saturating_add(amount) <= l, "limit": l, "current": current, "requested": amount})
         }
     })
 }

@@ -158,7 +158,10 @@ async fn otp_switch(
     }
     if !wanted {
         let ok = match input.opt_secret("current_password") {
-            Some(p) => state.hasher.verify(p, Some(account.password_hash)).await?,
+            Some(p) => {
+                crate::users::passwords::verify_current(state, user.id, p, account.password_hash)
+                    .await?
+            }
             None => false,
         };
         if !ok {

@@ -12,9 +12,7 @@ pub mod repo;
 pub mod service;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
 use axum::routing::{delete, get, post};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::app::AppState;
 
@@ -51,14 +49,8 @@ fn routes() -> Router<AppState> {
 }
 
 pub fn router() -> Router<AppState> {
-    // Every answer here carries tokens, codes or personal data.
-    let no_store = SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
     Router::new()
         .nest("/api/users", routes())
         .nest("/api/auth", routes())
         .route("/api/token/refresh", post(handlers::refresh))
-        .layer(no_store)
 }

@@ -22,7 +22,19 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    /// The name mails greet with: the first name, else the local part of the email.
+    /// The name a mail to `to` greets with (mail.md: the first name, else the local part). Only the user's own
+    /// verified address gets the name they typed: an address not yet verified (a registration, a new address being
+    /// confirmed) gets its own local part, so that text typed by whoever registered never reaches an inbox that did
+    /// not ask for it.
+    pub fn mail_name(&self, to: &str) -> String {
+        if self.email_verified && to.eq_ignore_ascii_case(&self.email) {
+            self.display_name()
+        } else {
+            to.split('@').next().unwrap_or("").to_owned()
+        }
+    }
+
+    /// The name shown to others (reviews): the first name, else the local part of the email.
     pub fn display_name(&self) -> String {
         if self.first_name.trim().is_empty() {
             self.email.split('@').next().unwrap_or("").to_owned()
@@ -116,7 +128,6 @@ pub struct OtpRow {
     pub purpose: String,
     pub target_email: String,
     pub code_hash: String,
-    pub attempts: i64,
     pub expires_at: String,
 }
 

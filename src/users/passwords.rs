@@ -28,11 +28,25 @@ fn password_changed_mail<'a>(
         to: &user.email,
         template: "password_changed",
         lang: Lang::from_setting(&crate::user_settings::repo::language(conn, user.id)?),
-        context: json!({"user_name": user.display_name(), "changed_at": now, "ip_address": ip,
+        context: json!({"user_name": user.mail_name(&user.email), "changed_at": now, "ip_address": ip,
             "forgot_url": format!("{}/auth/forgot-password", state.frontend_url())}),
         expires_at: None,
         dedupe_key: None,
     })
+}
+
+/// Checks a signed-in user's own password. Every endpoint that does so takes from one bucket per user
+/// (`AUTOTRACK_RATE_PASSWORD_CHANGE`), so that none of them is a way around the others' throttle.
+pub async fn verify_current(
+    state: &AppState,
+    user_id: i64,
+    password: String,
+    hash: String,
+) -> AppResult<bool> {
+    state
+        .throttles
+        .check(Scope::PasswordChange, &[format!("user:{user_id}")])?;
+    state.hasher.verify(password, Some(hash)).await
 }
 
 pub async fn change_password(
@@ -41,9 +55,6 @@ pub async fn change_password(
     body: Map<String, Value>,
     client: Client,
 ) -> AppResult<Value> {
-    state
-        .throttles
-        .check(Scope::PasswordChange, &[format!("user:{}", user.id)])?;
     let mut input = Input::new(body);
     let old = input.secret("old_password");
     let new = input.secret("new_password");
@@ -63,10 +74,7 @@ pub async fn change_password(
         );
     }
     if let Some(old) = &old
-        && !state
-            .hasher
-            .verify(old.clone(), Some(current.password_hash.clone()))
-            .await?
+        && !verify_current(state, uid, old.clone(), current.password_hash.clone()).await?
     {
         input.error(
             "old_password",
@@ -112,7 +120,7 @@ pub async fn forgot_password(
     throttle(state, Scope::PasswordReset, &client, &email)?;
     let now = state.clock.now();
     let st = state.clone();
-    let tag = super::service::email_tag(&email);
+    let tag = super::service::email_tag(state, &email);
     let queued = state
         .db
         .write(move |tx| {
@@ -126,7 +134,7 @@ pub async fn forgot_password(
                 to: &user.email,
                 template: "password_reset",
                 lang: mail_lang,
-                context: json!({"user_name": user.display_name(),
+                context: json!({"user_name": user.mail_name(&user.email),
                     "reset_url": format!("{}/auth/reset-password?token={token}", st.frontend_url()),
                     "expires_in": Tr::new("1 hour", "1 heure").get(mail_lang), "ip_address": client.ip}),
                 expires_at: Some(expires),

@@ -102,14 +102,6 @@ pub fn set_email_verified(conn: &Connection, id: i64, now: &str) -> rusqlite::Re
     Ok(())
 }
 
-pub fn set_otp_lock(conn: &Connection, id: i64, until: Option<&str>) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE users SET otp_locked_until = ?2 WHERE id = ?1",
-        params![id, until],
-    )?;
-    Ok(())
-}
-
 pub fn update_profile(
     conn: &Connection,
     id: i64,
@@ -355,7 +347,7 @@ pub fn live_codes(
     purposes: &[&str],
 ) -> rusqlite::Result<Vec<OtpRow>> {
     let mut stmt = conn.prepare(
-        "SELECT id, purpose, target_email, code_hash, attempts, expires_at FROM otp_codes \
+        "SELECT id, purpose, target_email, code_hash, expires_at FROM otp_codes \
          WHERE user_id = ?1 AND consumed_at IS NULL ORDER BY created_at DESC, id DESC",
     )?;
     let rows = stmt.query_map([user_id], |r| {
@@ -364,8 +356,7 @@ pub fn live_codes(
             purpose: r.get(1)?,
             target_email: r.get(2)?,
             code_hash: r.get(3)?,
-            attempts: r.get(4)?,
-            expires_at: r.get(5)?,
+            expires_at: r.get(4)?,
         })
     })?;
     let all: Vec<OtpRow> = rows.collect::<rusqlite::Result<_>>()?;
@@ -383,13 +374,44 @@ pub fn consume_code(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<(
     Ok(())
 }
 
-/// Counts a wrong attempt; returns the new count.
-pub fn add_code_attempt(conn: &Connection, id: i64) -> rusqlite::Result<i64> {
+/// Counts a wrong code against the user (all purposes together) and returns the failures of the current
+/// window: a failure after `window_start` joins the open window, an older window starts again at one.
+pub fn add_otp_failure(
+    conn: &Connection,
+    user_id: i64,
+    now: &str,
+    window_start: &str,
+) -> rusqlite::Result<i64> {
     conn.query_row(
-        "UPDATE otp_codes SET attempts = min(attempts + 1, 5) WHERE id = ?1 RETURNING attempts",
-        [id],
+        "UPDATE users SET \
+           otp_failures = CASE WHEN otp_failures_since > ?3 THEN otp_failures + 1 ELSE 1 END, \
+           otp_failures_since = CASE WHEN otp_failures_since > ?3 THEN otp_failures_since ELSE ?2 END \
+         WHERE id = ?1 RETURNING otp_failures",
+        params![user_id, now, window_start],
         |r| r.get(0),
     )
+}
+
+/// Locks code verification until `until`: the live codes die and the failure window closes.
+pub fn lock_otp(conn: &Connection, user_id: i64, until: &str, now: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE otp_codes SET consumed_at = ?2 WHERE user_id = ?1 AND consumed_at IS NULL",
+        params![user_id, now],
+    )?;
+    conn.execute(
+        "UPDATE users SET otp_locked_until = ?2, otp_failures = 0, otp_failures_since = NULL WHERE id = ?1",
+        params![user_id, until],
+    )?;
+    Ok(())
+}
+
+/// A redeemed code closes the failure window.
+pub fn clear_otp_failures(conn: &Connection, user_id: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET otp_failures = 0, otp_failures_since = NULL WHERE id = ?1 AND otp_failures > 0",
+        [user_id],
+    )?;
+    Ok(())
 }
 
 // ---- password reset tokens ----------------------------------------------------------------------------------

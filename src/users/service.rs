@@ -23,9 +23,10 @@ use crate::i18n::{Lang, Tr, msg};
 use crate::mail::outbox::{self, NewMail};
 use crate::notifications::repo::{NewNotification, notify};
 
-/// Validity of one-time codes and the lock after the 5th wrong code (auth.md §5).
+/// Validity of one-time codes, and the lock after the 5th wrong code of a user within 15 minutes (auth.md §5).
 const OTP_VALIDITY_MINUTES: i64 = 10;
-const OTP_MAX_ATTEMPTS: i64 = 5;
+const OTP_MAX_FAILURES: i64 = 5;
+const OTP_FAILURE_WINDOW_MINUTES: i64 = 15;
 const OTP_LOCK_MINUTES: i64 = 15;
 
 /// Who is calling, for sessions and logs.
@@ -35,9 +36,11 @@ pub struct Client {
     pub user_agent: Option<String>,
 }
 
-/// A short, non-reversible tag for a submitted email in logs.
-pub fn email_tag(email: &str) -> String {
-    secrets::sha256_hex(&email.trim().to_lowercase())[..16].to_owned()
+/// A short tag for a submitted email in logs: keyed with a server secret, so that nobody holding the logs can
+/// confirm a guessed address by hashing it (a plain hash of an address is a lookup away from the address).
+pub fn email_tag(state: &AppState, email: &str) -> String {
+    let tagged = format!("log-tag:{}", email.trim().to_lowercase());
+    secrets::otp_hash(&state.config.otp_key, &tagged)[..16].to_owned()
 }
 
 /// The raw `email` of a body, as the per-account throttle key (checked before validation).
@@ -139,7 +142,7 @@ pub fn issue_code(
     let expires = ts(now + chrono::Duration::minutes(OTP_VALIDITY_MINUTES));
     let hash = secrets::otp_hash(&state.config.otp_key, &code);
     repo::replace_code(conn, user.id, purpose, target, &hash, &ts(now), &expires)?;
-    let context = json!({"user_name": user.display_name(), "otp_code": code, "validity_minutes": OTP_VALIDITY_MINUTES, "purpose": purpose});
+    let context = json!({"user_name": user.mail_name(target), "otp_code": code, "validity_minutes": OTP_VALIDITY_MINUTES, "purpose": purpose});
     let mail = NewMail {
         user_id: Some(user.id),
         to: target,
@@ -316,7 +319,7 @@ pub async fn register(
                 to: &user.email,
                 template: "welcome",
                 lang: mail_lang,
-                context: json!({"user_name": user.display_name(), "email": user.email, "login_url": login_url}),
+                context: json!({"user_name": user.mail_name(&user.email), "email": user.email, "login_url": login_url}),
                 expires_at: None,
                 dedupe_key: None,
             };
@@ -397,7 +400,7 @@ pub async fn login(
     let user = match found {
         Some(u) if ok && u.is_active => u,
         _ => {
-            tracing::info!(email_tag = %email_tag(&email), ip = %client.ip, outcome = "invalid_credentials", "login failed");
+            tracing::info!(email_tag = %email_tag(state, &email), ip = %client.ip, outcome = "invalid_credentials", "login failed");
             return Err(AppError::unauthorized("invalid_credentials", false));
         }
     };
@@ -489,8 +492,8 @@ enum CodeCheck {
     NoCode,
 }
 
-/// Compares `code` with the live codes of `purposes`; a wrong code counts once, on the newest unexpired one, and
-/// the 5th wrong attempt kills it and locks the user. Runs inside the caller's transaction (committed even when
+/// Compares `code` with the live codes of `purposes`; a wrong code counts once against the user, and the 5th
+/// within the window kills the live codes and locks the user. Runs inside the caller's transaction (committed even when
 /// the answer is an error, so attempts are never lost).
 fn check_code(
     state: &AppState,
@@ -519,22 +522,22 @@ fn check_code(
     }
     if let Some(id) = matched {
         repo::consume_code(conn, id, &now_s)?;
+        repo::clear_otp_failures(conn, user.id)?;
         return Ok(live
             .into_iter()
             .find(|c| c.id == id)
             .map(CodeCheck::Matched)
             .unwrap_or(CodeCheck::NoCode));
     }
-    let newest = &live[0];
-    let attempts = repo::add_code_attempt(conn, newest.id)?;
-    if attempts >= OTP_MAX_ATTEMPTS {
-        repo::consume_code(conn, newest.id, &now_s)?;
+    let window_start = ts(now - chrono::Duration::minutes(OTP_FAILURE_WINDOW_MINUTES));
+    let failures = repo::add_otp_failure(conn, user.id, &now_s, &window_start)?;
+    if failures >= OTP_MAX_FAILURES {
         let until = now + chrono::Duration::minutes(OTP_LOCK_MINUTES);
-        repo::set_otp_lock(conn, user.id, Some(&ts(until)))?;
+        repo::lock_otp(conn, user.id, &ts(until), &now_s)?;
         tracing::warn!(user_id = user.id, "otp locked after too many wrong codes");
         return Ok(CodeCheck::Locked(OTP_LOCK_MINUTES * 60));
     }
-    tracing::info!(user_id = user.id, attempts, "wrong otp code");
+    tracing::info!(user_id = user.id, failures, "wrong otp code");
     Ok(CodeCheck::Wrong)
 }
 
@@ -799,6 +802,15 @@ pub async fn update_me(
                 } else if repo::email_taken(tx, &new_email, Some(uid))? {
                     return Err(AppError::field("email", email_exists_message()));
                 } else {
+                    // Each change mails a code to an address of the caller's choosing: bounded per account and
+                    // per address, so that the server cannot be used to send mail to anyone.
+                    st.throttles.check(
+                        Scope::EmailChange,
+                        &[
+                            format!("user:{uid}"),
+                            format!("to:{}", new_email.to_lowercase()),
+                        ],
+                    )?;
                     pending = Some(new_email.clone());
                     send_code_to = Some(new_email);
                 }
@@ -863,7 +875,7 @@ pub async fn confirm_email_change(
                         to: &current.email,
                         template: "email_changed",
                         lang: recipient_lang(tx, uid)?,
-                        context: json!({"user_name": current.display_name(), "old_email": current.email,
+                        context: json!({"user_name": current.mail_name(&current.email), "old_email": current.email,
                             "new_email": new_email, "changed_at": ts(now)}),
                         expires_at: None,
                         dedupe_key: None,

@@ -1,7 +1,6 @@
 //! Document analysis: the background job reads real files with the bundled OCR models (or the PDF text layer),
 //! detects the type and extracts typed fields.
 
-use reqwest::multipart::{Form, Part};
 use serde_json::json;
 
 use crate::helpers::*;
@@ -16,14 +15,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> i64 {
-    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
-    let r = TestApp::read(
-        app.client
-            .post(format!("{}/api/documents/", app.base))
-            .bearer_auth(token)
-            .multipart(form),
-    )
-    .await;
+    let r = app.upload(token, name, bytes).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.body["analysis_status"], "pending");
     r.body["id"].as_i64().unwrap()
@@ -320,14 +312,17 @@ async fn too_many_pixels_and_pdf_bombs_fail_their_analysis() {
     let big = upload(&app, &s.access, "huge.png", huge_png()).await;
     let bomb = upload(&app, &s.access, "bomb.pdf", pdf_bomb()).await;
     assert_eq!(app.run_job("analyze_documents").await.items, 2);
-    for id in [big, bomb] {
+    for (id, reason) in [
+        (big, "Image too large to analyse."),
+        (bomb, "The PDF is too large to analyse once decompressed."),
+    ] {
         let d = app
             .get(&format!("/api/documents/{id}"), Some(&s.access))
             .await
             .body;
         assert_eq!(
             (d["analysis_status"].as_str(), d["analysis_error"].as_str()),
-            (Some("failed"), Some("Image too large to analyse.")),
+            (Some("failed"), Some(reason)),
             "{d}"
         );
     }

@@ -13,7 +13,6 @@ const JPEG: &[u8] = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x
 const WEBP: &[u8] = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00";
 const GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
 const DOC: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00\x00\x00\x00\x00";
-const DOCX: &[u8] = b"PK\x03\x04\x14\x00\x00\x00\x08\x00word/document.xml....PK\x05\x06";
 
 async fn upload(
     app: &TestApp,
@@ -66,6 +65,7 @@ fn walk(dir: &std::path::Path) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_accepted_type_uploads_and_downloads_to_its_owner_only() {
     let app = TestApp::spawn_with(OFF, false).await;
+    let docx = crate::hostile::minimal_docx();
     let s = app.user("doc@example.com").await;
     let other = app.user("other@example.com").await;
     for (name, bytes, mime, status) in [
@@ -77,7 +77,7 @@ async fn every_accepted_type_uploads_and_downloads_to_its_owner_only() {
         ("old.doc", DOC, "application/msword", Value::Null),
         (
             "new.docx",
-            DOCX,
+            docx.as_slice(),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             Value::Null,
         ),
@@ -355,7 +355,13 @@ async fn rejected_uploads_store_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn updates_replace_files_and_analysis_actions() {
-    let app = TestApp::spawn_with(OFF, false).await;
+    // No scheduled analysis: the statuses below are the ones these requests leave.
+    let app = TestApp::spawn_with(
+        &["--otp-policy", "off", "--job-analyze-documents", ""],
+        false,
+    )
+    .await;
+    let docx = crate::hostile::minimal_docx();
     let s = app.user("up@example.com").await;
     let v = app
         .send(
@@ -445,7 +451,7 @@ async fn updates_replace_files_and_analysis_actions() {
             .unwrap()
             .starts_with(&format!("analysis-{id}-"))
     );
-    let word = upload(&app, &s.access, "notes.docx", DOCX, &[]).await.body["id"]
+    let word = upload(&app, &s.access, "notes.docx", &docx, &[]).await.body["id"]
         .as_i64()
         .unwrap();
     assert_eq!(

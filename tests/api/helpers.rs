@@ -111,7 +111,9 @@ impl TestApp {
             .expect("test settings")
             .settings;
         autotrack::telemetry::init("warn", None);
-        let config = Config::load(&settings).expect("config");
+        let mut config = Config::load(&settings).expect("config");
+        // Documents are analysed by the real binary's worker (this test process is not that binary).
+        config.analysis_worker = env!("CARGO_BIN_EXE_autotrack").into();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -197,6 +199,21 @@ impl TestApp {
     pub async fn post_auth(&self, path: &str, token: &str, body: Value) -> Resp {
         self.request(Method::POST, path, Some(token), Some(body))
             .await
+    }
+
+    /// Uploads `bytes` as a new document named `name`, and answers whatever the server answered.
+    pub async fn upload(&self, token: &str, name: &str, bytes: Vec<u8>) -> Resp {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+        TestApp::read(
+            self.client
+                .post(format!("{}/api/documents/", self.base))
+                .bearer_auth(token)
+                .multipart(form),
+        )
+        .await
     }
 
     pub fn mails_to(&self, to: &str) -> usize {

@@ -4,6 +4,9 @@
 #[path = "../common/smtp.rs"]
 mod smtp;
 
+#[path = "../common/hostile.rs"]
+mod hostile;
+
 mod helpers;
 
 mod analysis;
@@ -16,5 +19,6 @@ mod mail;
 mod maintenances;
 mod notifications;
 mod passwords;
+mod security;
 mod sessions;
 mod vehicles;

@@ -450,6 +450,12 @@ async fn reminders_are_sent_once_even_across_runs_and_restarts() {
     let app = TestApp::spawn_with(&args, true).await;
     let s = app.user("remind@example.com").await;
     let quiet = app.user("quiet@example.com").await;
+    // Reminder mails go to verified addresses only: the code mailed at registration verifies them.
+    app.run_job("deliver_mail").await;
+    for email in ["remind@example.com", "quiet@example.com"] {
+        let code = app.wait_otp(email, 0).await;
+        app.verify(email, &code).await;
+    }
     let v = vehicle(&app, &s, "Clio").await;
     let qv = vehicle(&app, &quiet, "Zoe").await;
     app.send(
