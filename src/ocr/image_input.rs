@@ -130,13 +130,23 @@ fn page_text(doc: &lopdf::Document, page: lopdf::ObjectId) -> anyhow::Result<Str
         .into_iter()
         .filter_map(|(name, font)| font.get_font_encoding(doc).ok().map(|e| (name, e)))
         .collect();
-    // Refuse content streams that inflate past a sane size before lopdf inflates them whole.
+    // The page's content streams, decoded within bounds (lopdf's own decoding has none).
+    let mut bytes = Vec::new();
     for id in doc.get_page_contents(page) {
-        if let Ok(stream) = doc.get_object(id).and_then(|o| o.as_stream()) {
-            inflated_size_within(stream, MAX_CONTENT_BYTES)?;
+        let Ok(stream) = doc.get_object(id).and_then(|o| o.as_stream()) else {
+            continue;
+        };
+        let room = MAX_CONTENT_BYTES.saturating_sub(bytes.len() as u64);
+        match super::pdf_filters::decode(stream, room) {
+            Ok(Some(decoded)) => {
+                bytes.extend_from_slice(&decoded);
+                bytes.push(b'\n');
+            }
+            Ok(None) | Err(InputError::Unreadable(_)) => {}
+            Err(InputError::TooLarge) => bail!(InputError::TooLarge),
         }
     }
-    let content = Content::decode(&doc.get_page_content(page)?)?;
+    let content = Content::decode(&bytes)?;
     let mut text = String::new();
     let mut encoding = None;
     let newline = |t: &mut String| {
@@ -289,24 +299,6 @@ fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// Largest inflated content stream of a page.
 const MAX_CONTENT_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Checks, by inflating into nothing, that a Flate-compressed stream does not grow past `limit` bytes.
-fn inflated_size_within(stream: &lopdf::Stream, limit: u64) -> anyhow::Result<()> {
-    use std::io::Read;
-    let flate = stream
-        .filters()
-        .map(|f| f.iter().any(|x| x == b"FlateDecode"))
-        .unwrap_or(false);
-    if !flate {
-        return Ok(());
-    }
-    let decoder = flate2::read::ZlibDecoder::new(stream.content.as_slice());
-    let inflated = std::io::copy(&mut decoder.take(limit + 1), &mut std::io::sink()).unwrap_or(0);
-    if inflated > limit {
-        bail!(InputError::TooLarge);
-    }
-    Ok(())
-}
-
 /// An uncompressed (after the stream filters) 8-bit RGB or grey image.
 fn raw_image(
     doc: &lopdf::Document,
@@ -321,8 +313,11 @@ fn raw_image(
     }
     let stream = doc.get_object(id).ok()?.as_stream().ok()?;
     let (w, h) = (u32::try_from(w).ok()?, u32::try_from(h).ok()?);
-    // Never inflate more than the declared pixels need (decompression bombs).
-    inflated_size_within(stream, u64::from(w) * u64::from(h) * 3 + 4096).ok()?;
+    // Never decode more than the declared pixels need (decompression bombs), whatever the filters; lopdf then
+    // decodes it for real (it also undoes predictors).
+    super::pdf_filters::decode(stream, u64::from(w) * u64::from(h) * 3 + 4096)
+        .ok()
+        .flatten()?;
     let data = stream.decompressed_content().ok()?;
     match space {
         Some("DeviceRGB") => RgbImage::from_raw(w, h, data.get(..(w * h * 3) as usize)?.to_vec()),

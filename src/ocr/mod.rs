@@ -4,6 +4,7 @@
 //! CTC recognition → reading order. Models load once; callers run `recognise` on a blocking thread.
 
 pub mod image_input;
+mod pdf_filters;
 
 use std::borrow::Cow;
 use std::path::Path;

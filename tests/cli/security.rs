@@ -229,6 +229,7 @@ fn hostile_uploads_leave_the_server_small() {
         ("objstm.pdf", super::hostile::objstm_zlib_window_bomb(400)),
         ("lzw.pdf", super::hostile::lzw_bomb(1024)),
         ("a85.pdf", super::hostile::ascii85_flate_bomb(1024)),
+        ("objstm-lzw.pdf", super::hostile::objstm_lzw_bomb(1024)),
     ]
     .iter()
     .map(|(name, bytes)| upload(server.port, &token, name, bytes))

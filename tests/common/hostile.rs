@@ -63,6 +63,25 @@ pub fn objstm_zlib_window_bomb(inflated_mib: u64) -> Vec<u8> {
     pdf.out
 }
 
+/// A one-page PDF with an extra object stream (`/Type /ObjStm`, holding no object) that is `/LZWDecode` and
+/// decodes to exactly `inflated_mib` MiB of spaces.
+///
+/// Hostile because lopdf expands every object stream whole while it loads the file, before a reader can look
+/// at a page or a stream's size, and a pre-check that inflates zlib data never sees LZW: only a memory limit
+/// on the process that parses the file stops it.
+pub fn objstm_lzw_bomb(inflated_mib: u64) -> Vec<u8> {
+    let data = lzw_run(FILL, inflated_mib * MIB);
+    let mut pdf = PdfWriter::new("1.5");
+    pdf.object(1, b"<< /Type /Catalog /Pages 2 0 R >>");
+    pdf.object(2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    pdf.object(
+        3,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << >> >>",
+    );
+    pdf.stream_object(4, "/Type /ObjStm /N 0 /First 0 /Filter /LZWDecode", &data);
+    pdf.finish_with_table(1)
+}
+
 /// A one-page PDF whose page CONTENT stream is `/LZWDecode` (PDF LZW: MSB-first codes of 9 to 12 bits,
 /// `EarlyChange` 1, the default) decoding to exactly `inflated_mib` MiB of spaces.
 ///
