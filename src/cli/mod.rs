@@ -393,4 +393,14 @@ mod tests {
             );
         }
     }
+
+    /// The example shipped in `packaging/` is what `autotrack config example` prints today.
+    #[test]
+    fn packaged_env_example_is_current() {
+        assert_eq!(
+            include_str!("../../packaging/autotrack.env.example"),
+            super::example_env(),
+            "regenerate it: autotrack config example > packaging/autotrack.env.example"
+        );
+    }
 }

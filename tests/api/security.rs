@@ -445,6 +445,20 @@ async fn long_orderings_are_not_server_errors() {
 async fn check_limits_does_not_overflow() {
     let app = TestApp::spawn_with(&["--otp-policy", "off"], false).await;
     let s = app.user("limits@example.com").await;
+    // Some usage first: the overflow is `current + requested`.
+    let r = app
+        .send(
+            "POST",
+            "/api/vehicles",
+            &s.access,
+            Some(json!({"make": "Renault", "model": "Clio", "year": 2019})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = app
+        .upload(&s.access, "scan.pdf", crate::hostile::minimal_docx())
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
     for query in [
         format!("resource=storage&bytes={}", i64::MAX),
         format!("resource=vehicles&amount={}", i64::MAX),
