@@ -88,6 +88,7 @@ async fn run_worker(
     let mut child = tokio::process::Command::new(&state.config.analysis_worker)
         .arg("analysis-worker")
         .args(&args)
+        .args(["--parent", &std::process::id().to_string()])
         // Nothing of the server's environment (secrets among it) reaches the process that parses hostile bytes.
         .env_clear()
         // Nor a `.env` file: the worker starts in `/`, with absolute paths.
@@ -296,13 +297,25 @@ pub struct WorkerArgs {
     pub seconds: u64,
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// The server's process id: a worker whose parent is already another process exits at once.
+    #[arg(long)]
+    pub parent: Option<i32>,
 }
 
 /// Puts the worker under its limits; nothing hostile has been read yet.
 fn confine(args: &WorkerArgs) -> std::io::Result<()> {
     use rustix::process::{Resource, Rlimit, Signal, setrlimit};
-    // Dies with the server (a server killed mid-analysis leaves no worker burning CPU).
+    // Dies with the server (a server killed mid-analysis leaves no worker burning CPU). The signal is tied to
+    // the thread that spawned the worker, a runtime thread that lives as long as the server. A server that died
+    // before this line cannot signal any more: then the parent is no longer the server, and the worker stops.
     rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+    if let Some(server) = args.parent
+        && rustix::process::getppid().map(|p| p.as_raw_nonzero().get()) != Some(server)
+    {
+        return Err(std::io::Error::other(
+            "the server that started this worker is gone",
+        ));
+    }
     let limit = |resource, soft: u64, hard: u64| {
         setrlimit(
             resource,
