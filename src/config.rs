@@ -90,7 +90,7 @@ pub struct Settings {
 
     /// HS256 signing key for tokens, at least 32 bytes (default: generated once into the data dir).
     #[arg(long, env = "AUTOTRACK_JWT_SECRET", hide_env_values = true)]
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<Secret>,
 
     /// File holding the JWT signing key (instead of AUTOTRACK_JWT_SECRET).
     #[arg(long, env = "AUTOTRACK_JWT_SECRET_FILE")]
@@ -168,7 +168,7 @@ pub struct Settings {
 
     /// SMTP password.
     #[arg(long, env = "AUTOTRACK_SMTP_PASSWORD", hide_env_values = true)]
-    pub smtp_password: Option<String>,
+    pub smtp_password: Option<Secret>,
 
     /// File holding the SMTP password.
     #[arg(long, env = "AUTOTRACK_SMTP_PASSWORD_FILE")]
@@ -351,7 +351,7 @@ pub struct SmtpConfig {
     pub port: u16,
     pub security: SmtpSecurity,
     pub username: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -449,10 +449,10 @@ impl Config {
         private_dir(&s.data_dir)?;
         let jwt_secret = match secret(&s.jwt_secret, &s.jwt_secret_file, "AUTOTRACK_JWT_SECRET")? {
             Some(v) => {
-                if v.len() < 32 {
+                if v.expose().len() < 32 {
                     bail!("AUTOTRACK_JWT_SECRET must be at least 32 bytes long");
                 }
-                v.into_bytes()
+                v.expose().as_bytes().to_vec()
             }
             None => generated_key(&s.data_dir.join("jwt.key"))?,
         };
@@ -589,24 +589,47 @@ fn address_of(mailbox: &str) -> String {
 }
 
 /// A secret from its variable or its `_FILE` variant; both at once is an error.
+/// A secret setting (the JWT key, the SMTP password): `Debug` never prints it, so neither does a logged
+/// settings or config struct; `expose` where it is used.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Secret, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
 fn secret(
-    value: &Option<String>,
+    value: &Option<Secret>,
     file: &Option<PathBuf>,
     name: &str,
-) -> anyhow::Result<Option<String>> {
-    match (value.as_ref().filter(|v| !v.is_empty()), file) {
+) -> anyhow::Result<Option<Secret>> {
+    match (value.as_ref().filter(|v| !v.0.is_empty()), file) {
         (Some(_), Some(_)) => bail!("{name} and {name}_FILE are both set; keep one"),
         (Some(v), None) => Ok(Some(v.clone())),
         (None, Some(path)) => {
             let raw = std::fs::read_to_string(path)
                 .with_context(|| format!("while reading {name}_FILE"))?;
-            Ok(Some(raw.trim_end_matches(['\r', '\n']).to_owned()))
+            Ok(Some(Secret(raw.trim_end_matches(['\r', '\n']).to_owned())))
         }
         (None, None) => Ok(None),
     }
 }
 
-/// Reads a 32-byte key from `path`, creating it (mode 0600) on first use.
 /// The data directory, created private (0700). It holds the database, whose outbox keeps live codes and reset
 /// links until they are sent: an existing directory open to other users is closed, with a warning.
 fn private_dir(dir: &Path) -> anyhow::Result<()> {
@@ -674,6 +697,7 @@ fn cors_origins(raw: &[String]) -> anyhow::Result<Vec<String>> {
         .collect()
 }
 
+/// Reads a 32-byte key from `path`, creating it (mode 0600) on first use.
 fn generated_key(path: &Path) -> anyhow::Result<Vec<u8>> {
     if path.exists() {
         let raw = std::fs::read_to_string(path)
@@ -710,6 +734,20 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let s: Secret = "hunter2-smtp-password".parse().unwrap();
+        let smtp = SmtpConfig {
+            host: "smtp.example".into(),
+            port: 587,
+            security: SmtpSecurity::Starttls,
+            username: Some("me".into()),
+            password: Some(s.clone()),
+        };
+        assert!(!format!("{smtp:?}").contains("hunter2"));
+        assert_eq!(s.expose(), "hunter2-smtp-password");
+    }
 
     #[test]
     fn rates_parse() {

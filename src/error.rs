@@ -17,7 +17,7 @@ pub type FieldErrors = BTreeMap<String, Vec<Tr>>;
 #[derive(Debug)]
 pub struct AppError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     /// `None`: the code's default text.
     pub detail: Option<Tr>,
     pub errors: Option<FieldErrors>,
@@ -31,7 +31,7 @@ pub struct AppError {
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub detail: Option<Tr>,
     pub errors: Option<FieldErrors>,
     pub extensions: Map<String, Value>,
@@ -51,9 +51,9 @@ impl std::fmt::Display for AppError {
 impl std::error::Error for AppError {}
 
 impl AppError {
-    pub fn new(status: StatusCode, code: &'static str) -> AppError {
+    pub fn new(code: Code) -> AppError {
         AppError {
-            status,
+            status: code.status(),
             code,
             detail: None,
             errors: None,
@@ -82,7 +82,7 @@ impl AppError {
 
     /// A `validation_error` from collected field messages.
     pub fn validation(errors: FieldErrors) -> AppError {
-        let mut e = AppError::new(StatusCode::BAD_REQUEST, "validation_error");
+        let mut e = AppError::new(Code::ValidationError);
         e.errors = Some(errors);
         e
     }
@@ -95,47 +95,46 @@ impl AppError {
     }
 
     pub fn internal(cause: impl Into<anyhow::Error>) -> AppError {
-        let mut e = AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error");
+        let mut e = AppError::new(Code::InternalError);
         e.source = Some(cause.into());
         e
     }
 
     pub fn unavailable(cause: impl Into<anyhow::Error>) -> AppError {
-        let mut e = AppError::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable");
+        let mut e = AppError::new(Code::ServiceUnavailable);
         e.source = Some(cause.into());
         e
     }
 
     pub fn not_found() -> AppError {
-        AppError::new(StatusCode::NOT_FOUND, "not_found")
+        AppError::new(Code::NotFound)
     }
     pub fn invalid_page() -> AppError {
-        AppError::new(StatusCode::NOT_FOUND, "invalid_page")
+        AppError::new(Code::InvalidPage)
     }
     pub fn invalid_json() -> AppError {
-        AppError::new(StatusCode::BAD_REQUEST, "invalid_json")
+        AppError::new(Code::InvalidJson)
     }
     pub fn permission_denied() -> AppError {
-        AppError::new(StatusCode::FORBIDDEN, "permission_denied")
+        AppError::new(Code::PermissionDenied)
     }
     pub fn conflict(detail: Tr) -> AppError {
-        AppError::new(StatusCode::CONFLICT, "conflict").with_detail(detail)
+        AppError::new(Code::Conflict).with_detail(detail)
     }
 
     /// 401s; `token_sent` adds `error="invalid_token"` to the challenge.
-    pub fn unauthorized(code: &'static str, token_sent: bool) -> AppError {
+    pub fn unauthorized(code: Code, token_sent: bool) -> AppError {
         let challenge = if token_sent {
             r#"Bearer realm="api", error="invalid_token""#
         } else {
             r#"Bearer realm="api""#
         };
-        AppError::new(StatusCode::UNAUTHORIZED, code)
-            .with_header(header::WWW_AUTHENTICATE, challenge)
+        AppError::new(code).with_header(header::WWW_AUTHENTICATE, challenge)
     }
 
     pub fn payload_too_large(max_bytes: u64) -> AppError {
         let max = human_size(max_bytes);
-        AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").with_detail(Tr::new(
+        AppError::new(Code::PayloadTooLarge).with_detail(Tr::new(
             format!("The request body is too large (max {max})."),
             format!("Le corps de la requête est trop volumineux (max {max})."),
         ))
@@ -143,16 +142,14 @@ impl AppError {
 
     pub fn unsupported_media_type(content_type: &str) -> AppError {
         let t: String = content_type.chars().take(100).collect();
-        AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").with_detail(
-            Tr::new(
-                format!("Unsupported content type \"{t}\"."),
-                format!("Type de contenu « {t} » non pris en charge."),
-            ),
-        )
+        AppError::new(Code::UnsupportedMediaType).with_detail(Tr::new(
+            format!("Unsupported content type \"{t}\"."),
+            format!("Type de contenu « {t} » non pris en charge."),
+        ))
     }
 
     pub fn method_not_allowed(method: &str) -> AppError {
-        AppError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").with_detail(Tr::new(
+        AppError::new(Code::MethodNotAllowed).with_detail(Tr::new(
             format!("Method \"{method}\" not allowed."),
             format!("Méthode « {method} » non autorisée."),
         ))
@@ -161,7 +158,7 @@ impl AppError {
     /// 429 `throttled` with `Retry-After`.
     pub fn throttled(retry_after_secs: u64) -> AppError {
         let n = retry_after_secs.max(1);
-        AppError::new(StatusCode::TOO_MANY_REQUESTS, "throttled")
+        AppError::new(Code::Throttled)
             .with_detail(Tr::new(
                 format!("Request was throttled. Expected available in {n} seconds."),
                 format!("Trop de requêtes. Réessayez dans {n} secondes."),
@@ -173,7 +170,7 @@ impl AppError {
     pub fn otp_locked(retry_after_secs: i64) -> AppError {
         let n = retry_after_secs.max(1);
         let minutes = (n + 59) / 60;
-        AppError::new(StatusCode::TOO_MANY_REQUESTS, "otp_locked")
+        AppError::new(Code::OtpLocked)
             .with_detail(Tr::new(
                 format!("Too many failed attempts. Try again in {minutes} minute(s)."),
                 format!("Trop de tentatives échouées. Réessayez dans {minutes} minute(s)."),
@@ -200,7 +197,7 @@ impl Problem {
 
     /// The problem+json body in `lang`; `request_id` is added on 5xx answers.
     pub fn body(&self, lang: Lang, request_id: Option<&str>) -> Value {
-        let (title, default_detail) = texts(self.code);
+        let (title, default_detail) = self.code.texts();
         let detail = match (&self.detail, &self.errors) {
             (Some(d), _) => d.get(lang).to_owned(),
             (None, Some(errors)) => match single_message(errors) {
@@ -217,7 +214,7 @@ impl Problem {
         body.insert("title".into(), json!(title.get(lang)));
         body.insert("status".into(), json!(self.status.as_u16()));
         body.insert("detail".into(), json!(detail));
-        body.insert("code".into(), json!(self.code));
+        body.insert("code".into(), json!(self.code.as_str()));
         if let Some(errors) = &self.errors {
             let rendered: Map<String, Value> = errors
                 .iter()
@@ -269,7 +266,7 @@ impl IntoResponse for AppError {
             && self.status.is_server_error()
         {
             tracing::error!(
-                code = self.code,
+                code = self.code.as_str(),
                 error = format!("{cause:#}"),
                 "request failed"
             );
@@ -313,169 +310,354 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
-/// Title and default detail of each code (README §9).
-fn texts(code: &str) -> (Tr, Tr) {
-    let (te, tf, de, df) = match code {
-        "validation_error" => (
-            "Invalid input",
-            "Données invalides",
-            "Invalid input.",
-            "Données invalides.",
-        ),
-        "invalid_json" => (
-            "Malformed JSON",
-            "JSON invalide",
-            "The request body is not valid JSON.",
-            "Le corps de la requête n'est pas un JSON valide.",
-        ),
-        "otp_invalid" => (
-            "Invalid code",
-            "Code invalide",
-            "Invalid or expired OTP code.",
-            "Code OTP invalide ou expiré.",
-        ),
-        "invalid_reset_token" => (
-            "Invalid link",
-            "Lien invalide",
-            "Invalid or expired token.",
-            "Lien invalide ou expiré.",
-        ),
-        "not_authenticated" => (
-            "Not authenticated",
-            "Non authentifié",
-            "Authentication credentials were not provided.",
-            "Identifiants d'authentification absents.",
-        ),
-        "invalid_credentials" => (
-            "Invalid credentials",
-            "Identifiants invalides",
-            "Invalid email or password.",
-            "E-mail ou mot de passe incorrect.",
-        ),
-        "token_invalid" => (
-            "Invalid token",
-            "Jeton invalide",
-            "The token is invalid.",
-            "Le jeton est invalide.",
-        ),
-        "token_expired" => (
-            "Token expired",
-            "Jeton expiré",
-            "The token has expired.",
-            "Le jeton a expiré.",
-        ),
-        "token_revoked" => (
-            "Token revoked",
-            "Jeton révoqué",
-            "This session has ended. Please log in again.",
-            "Cette session est terminée. Veuillez vous reconnecter.",
-        ),
-        "token_reused" => (
-            "Token reused",
-            "Jeton réutilisé",
-            "This refresh token was already used; the session has been closed.",
-            "Ce jeton de rafraîchissement a déjà été utilisé ; la session a été fermée.",
-        ),
-        "account_disabled" => (
-            "Account disabled",
-            "Compte désactivé",
-            "This account is disabled.",
-            "Ce compte est désactivé.",
-        ),
-        "permission_denied" => (
-            "Permission denied",
-            "Accès refusé",
-            "You do not have permission to perform this action.",
-            "Vous n'avez pas la permission d'effectuer cette action.",
-        ),
-        "not_found" => ("Not found", "Introuvable", "Not found.", "Introuvable."),
-        "invalid_page" => (
-            "Invalid page",
-            "Page invalide",
-            "Invalid page.",
-            "Page invalide.",
-        ),
-        "method_not_allowed" => (
-            "Method not allowed",
-            "Méthode non autorisée",
-            "Method not allowed.",
-            "Méthode non autorisée.",
-        ),
-        "conflict" => ("Conflict", "Conflit", "Conflict.", "Conflit."),
-        "plan_limit_reached" => (
-            "Plan limit reached",
-            "Limite du plan atteinte",
-            "Plan limit reached.",
-            "Limite du plan atteinte.",
-        ),
-        "already_reviewed" => (
-            "Already reviewed",
-            "Déjà évalué",
-            "You have already reviewed this garage.",
-            "Vous avez déjà évalué ce garage.",
-        ),
-        "plan_upgrade_required" => (
-            "Upgrade required",
-            "Plan supérieur requis",
-            "This feature requires another plan.",
-            "Cette fonctionnalité nécessite un autre plan.",
-        ),
-        "analysis_in_progress" => (
-            "Analysis in progress",
-            "Analyse en cours",
-            "This document is already being analysed.",
-            "Ce document est déjà en cours d'analyse.",
-        ),
-        "provider_error" => (
-            "Upstream error",
-            "Erreur du service externe",
-            "The payment provider did not answer correctly. Try again later.",
-            "Le prestataire de paiement n'a pas répondu correctement. Réessayez plus tard.",
-        ),
-        "billing_not_configured" => (
-            "Billing unavailable",
-            "Paiement indisponible",
-            "Online payment is not configured on this server.",
-            "Le paiement en ligne n'est pas configuré sur ce serveur.",
-        ),
-        "payload_too_large" => (
-            "Payload too large",
-            "Contenu trop volumineux",
-            "The request body is too large.",
-            "Le corps de la requête est trop volumineux.",
-        ),
-        "unsupported_media_type" => (
-            "Unsupported media type",
-            "Type de contenu non pris en charge",
-            "Unsupported content type.",
-            "Type de contenu non pris en charge.",
-        ),
-        "throttled" => (
-            "Too many requests",
-            "Trop de requêtes",
-            "Request was throttled.",
-            "Trop de requêtes.",
-        ),
-        "otp_locked" => (
-            "Too many attempts",
-            "Trop de tentatives",
-            "Too many failed attempts.",
-            "Trop de tentatives échouées.",
-        ),
-        "service_unavailable" => (
-            "Service unavailable",
-            "Service indisponible",
-            "The service is temporarily unavailable.",
-            "Le service est temporairement indisponible.",
-        ),
-        _ => (
-            "Server error",
-            "Erreur serveur",
-            "An unexpected error occurred.",
-            "Une erreur inattendue s'est produite.",
-        ),
-    };
-    (Tr::new(te, tf), Tr::new(de, df))
+/// Every problem code in use (README §9 and the module files), with its status, title and default detail. One
+/// match arm per code: a code without its texts does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    ValidationError,
+    InvalidJson,
+    OtpInvalid,
+    InvalidResetToken,
+    NotAuthenticated,
+    InvalidCredentials,
+    TokenInvalid,
+    TokenExpired,
+    TokenRevoked,
+    TokenReused,
+    AccountDisabled,
+    PermissionDenied,
+    NotFound,
+    InvalidPage,
+    MethodNotAllowed,
+    Conflict,
+    PlanLimitReached,
+    AlreadyReviewed,
+    PlanUpgradeRequired,
+    AnalysisInProgress,
+    AnalysisNotSupported,
+    InternalError,
+    ProviderError,
+    BillingNotConfigured,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Throttled,
+    OtpLocked,
+    ServiceUnavailable,
+}
+
+impl Code {
+    /// Wire name, status, and texts: title en, title fr, default detail en, default detail fr.
+    fn spec(self) -> (&'static str, StatusCode, [&'static str; 4]) {
+        match self {
+            Code::ValidationError => (
+                "validation_error",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Invalid input",
+                    "Données invalides",
+                    "Invalid input.",
+                    "Données invalides.",
+                ],
+            ),
+            Code::InvalidJson => (
+                "invalid_json",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Malformed JSON",
+                    "JSON invalide",
+                    "The request body is not valid JSON.",
+                    "Le corps de la requête n'est pas un JSON valide.",
+                ],
+            ),
+            Code::OtpInvalid => (
+                "otp_invalid",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Invalid code",
+                    "Code invalide",
+                    "Invalid or expired OTP code.",
+                    "Code OTP invalide ou expiré.",
+                ],
+            ),
+            Code::InvalidResetToken => (
+                "invalid_reset_token",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Invalid link",
+                    "Lien invalide",
+                    "Invalid or expired token.",
+                    "Lien invalide ou expiré.",
+                ],
+            ),
+            Code::NotAuthenticated => (
+                "not_authenticated",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Not authenticated",
+                    "Non authentifié",
+                    "Authentication credentials were not provided.",
+                    "Identifiants d'authentification absents.",
+                ],
+            ),
+            Code::InvalidCredentials => (
+                "invalid_credentials",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Invalid credentials",
+                    "Identifiants invalides",
+                    "Invalid email or password.",
+                    "E-mail ou mot de passe incorrect.",
+                ],
+            ),
+            Code::TokenInvalid => (
+                "token_invalid",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Invalid token",
+                    "Jeton invalide",
+                    "The token is invalid.",
+                    "Le jeton est invalide.",
+                ],
+            ),
+            Code::TokenExpired => (
+                "token_expired",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Token expired",
+                    "Jeton expiré",
+                    "The token has expired.",
+                    "Le jeton a expiré.",
+                ],
+            ),
+            Code::TokenRevoked => (
+                "token_revoked",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Token revoked",
+                    "Jeton révoqué",
+                    "This session has ended. Please log in again.",
+                    "Cette session est terminée. Veuillez vous reconnecter.",
+                ],
+            ),
+            Code::TokenReused => (
+                "token_reused",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Token reused",
+                    "Jeton réutilisé",
+                    "This refresh token was already used; the session has been closed.",
+                    "Ce jeton de rafraîchissement a déjà été utilisé ; la session a été fermée.",
+                ],
+            ),
+            Code::AccountDisabled => (
+                "account_disabled",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Account disabled",
+                    "Compte désactivé",
+                    "This account is disabled.",
+                    "Ce compte est désactivé.",
+                ],
+            ),
+            Code::PermissionDenied => (
+                "permission_denied",
+                StatusCode::FORBIDDEN,
+                [
+                    "Permission denied",
+                    "Accès refusé",
+                    "You do not have permission to perform this action.",
+                    "Vous n'avez pas la permission d'effectuer cette action.",
+                ],
+            ),
+            Code::NotFound => (
+                "not_found",
+                StatusCode::NOT_FOUND,
+                ["Not found", "Introuvable", "Not found.", "Introuvable."],
+            ),
+            Code::InvalidPage => (
+                "invalid_page",
+                StatusCode::NOT_FOUND,
+                [
+                    "Invalid page",
+                    "Page invalide",
+                    "Invalid page.",
+                    "Page invalide.",
+                ],
+            ),
+            Code::MethodNotAllowed => (
+                "method_not_allowed",
+                StatusCode::METHOD_NOT_ALLOWED,
+                [
+                    "Method not allowed",
+                    "Méthode non autorisée",
+                    "Method not allowed.",
+                    "Méthode non autorisée.",
+                ],
+            ),
+            Code::Conflict => (
+                "conflict",
+                StatusCode::CONFLICT,
+                ["Conflict", "Conflit", "Conflict.", "Conflit."],
+            ),
+            Code::PlanLimitReached => (
+                "plan_limit_reached",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Plan limit reached",
+                    "Limite du plan atteinte",
+                    "Plan limit reached.",
+                    "Limite du plan atteinte.",
+                ],
+            ),
+            Code::AlreadyReviewed => (
+                "already_reviewed",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Already reviewed",
+                    "Déjà évalué",
+                    "You have already reviewed this garage.",
+                    "Vous avez déjà évalué ce garage.",
+                ],
+            ),
+            Code::PlanUpgradeRequired => (
+                "plan_upgrade_required",
+                StatusCode::FORBIDDEN,
+                [
+                    "Upgrade required",
+                    "Plan supérieur requis",
+                    "This feature requires another plan.",
+                    "Cette fonctionnalité nécessite un autre plan.",
+                ],
+            ),
+            Code::AnalysisInProgress => (
+                "analysis_in_progress",
+                StatusCode::CONFLICT,
+                [
+                    "Analysis in progress",
+                    "Analyse en cours",
+                    "This document is already being analysed.",
+                    "Ce document est déjà en cours d'analyse.",
+                ],
+            ),
+            Code::AnalysisNotSupported => (
+                "analysis_not_supported",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Analysis not supported",
+                    "Analyse non prise en charge",
+                    "Analysis is only available for images and PDFs.",
+                    "L'analyse n'est disponible que pour les images et les PDF.",
+                ],
+            ),
+            Code::InternalError => (
+                "internal_error",
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [
+                    "Server error",
+                    "Erreur serveur",
+                    "An unexpected error occurred.",
+                    "Une erreur inattendue s'est produite.",
+                ],
+            ),
+            Code::ProviderError => (
+                "provider_error",
+                StatusCode::BAD_GATEWAY,
+                [
+                    "Upstream error",
+                    "Erreur du service externe",
+                    "The payment provider did not answer correctly. Try again later.",
+                    "Le prestataire de paiement n'a pas répondu correctement. Réessayez plus tard.",
+                ],
+            ),
+            Code::BillingNotConfigured => (
+                "billing_not_configured",
+                StatusCode::SERVICE_UNAVAILABLE,
+                [
+                    "Billing unavailable",
+                    "Paiement indisponible",
+                    "Online payment is not configured on this server.",
+                    "Le paiement en ligne n'est pas configuré sur ce serveur.",
+                ],
+            ),
+            Code::PayloadTooLarge => (
+                "payload_too_large",
+                StatusCode::PAYLOAD_TOO_LARGE,
+                [
+                    "Payload too large",
+                    "Contenu trop volumineux",
+                    "The request body is too large.",
+                    "Le corps de la requête est trop volumineux.",
+                ],
+            ),
+            Code::UnsupportedMediaType => (
+                "unsupported_media_type",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                [
+                    "Unsupported media type",
+                    "Type de contenu non pris en charge",
+                    "Unsupported content type.",
+                    "Type de contenu non pris en charge.",
+                ],
+            ),
+            Code::Throttled => (
+                "throttled",
+                StatusCode::TOO_MANY_REQUESTS,
+                [
+                    "Too many requests",
+                    "Trop de requêtes",
+                    "Request was throttled.",
+                    "Trop de requêtes.",
+                ],
+            ),
+            Code::OtpLocked => (
+                "otp_locked",
+                StatusCode::TOO_MANY_REQUESTS,
+                [
+                    "Too many attempts",
+                    "Trop de tentatives",
+                    "Too many failed attempts.",
+                    "Trop de tentatives échouées.",
+                ],
+            ),
+            Code::ServiceUnavailable => (
+                "service_unavailable",
+                StatusCode::SERVICE_UNAVAILABLE,
+                [
+                    "Service unavailable",
+                    "Service indisponible",
+                    "The service is temporarily unavailable.",
+                    "Le service est temporairement indisponible.",
+                ],
+            ),
+        }
+    }
+
+    /// The stable machine code (`validation_error`).
+    pub fn as_str(self) -> &'static str {
+        self.spec().0
+    }
+
+    pub fn status(self) -> StatusCode {
+        self.spec().1
+    }
+
+    /// The localized title and default detail.
+    pub fn texts(self) -> (Tr, Tr) {
+        let [te, tf, de, df] = self.spec().2;
+        (Tr::new(te, tf), Tr::new(de, df))
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// "1 MiB", "10 MiB", "512 KiB", "100 bytes".
@@ -534,17 +716,31 @@ mod tests {
     }
 
     #[test]
-    fn every_code_in_use_has_its_own_title() {
-        for code in [
-            "plan_limit_reached",
-            "already_reviewed",
-            "invalid_page",
-            "throttled",
-            "otp_locked",
-            "conflict",
-        ] {
-            assert_ne!(texts(code).0.en, "Server error", "{code}");
+    fn codes_have_distinct_names_and_titles() {
+        let codes = [
+            Code::AnalysisNotSupported,
+            Code::PlanLimitReached,
+            Code::Throttled,
+        ];
+        for code in codes {
+            assert_ne!(code.texts().0.en, "Server error", "{code}");
+            assert_eq!(AppError::new(code).status, code.status());
         }
+        let body = AppError::new(Code::AnalysisNotSupported)
+            .problem()
+            .body(Lang::Fr, None);
+        assert_eq!(
+            (
+                body["code"].as_str(),
+                body["title"].as_str(),
+                body["status"].as_u64()
+            ),
+            (
+                Some("analysis_not_supported"),
+                Some("Analyse non prise en charge"),
+                Some(400)
+            )
+        );
     }
 
     #[test]

@@ -235,7 +235,7 @@ pub async fn run_job(
         })
         .await;
     if let Err(e) = recorded {
-        tracing::error!(job = name, code = e.code, "could not record the job run");
+        tracing::error!(job = name, code = %e.code, "could not record the job run");
     }
     match &error {
         Some(e) => {
@@ -266,7 +266,7 @@ async fn renew_lease(state: &AppState, run_id: i64) {
             })
             .await;
         if let Err(e) = renewed {
-            tracing::warn!(run_id, code = e.code, "could not renew a job lease");
+            tracing::warn!(run_id, code = %e.code, "could not renew a job lease");
         }
     }
 }

@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 
 use crate::app::AppState;
 use crate::auth::jwt::{TokenError, TokenType};
-use crate::error::AppError;
+use crate::error::{AppError, Code};
 use crate::http::context::RequestContext;
 use crate::i18n::Lang;
 use crate::users::repo::TokenCheck;
@@ -40,7 +40,7 @@ fn bearer(parts: &Parts) -> Option<Result<String, AppError>> {
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, t)| t.trim().to_owned())
         .filter(|t| !t.is_empty());
-    Some(token.ok_or_else(|| AppError::unauthorized("token_invalid", true)))
+    Some(token.ok_or_else(|| AppError::unauthorized(Code::TokenInvalid, true)))
 }
 
 async fn authenticate(
@@ -52,12 +52,12 @@ async fn authenticate(
         .jwt
         .decode(&token, TokenType::Access, state.clock.now())
         .map_err(|e| match e {
-            TokenError::Invalid => AppError::unauthorized("token_invalid", true),
-            TokenError::Expired => AppError::unauthorized("token_expired", true),
+            TokenError::Invalid => AppError::unauthorized(Code::TokenInvalid, true),
+            TokenError::Expired => AppError::unauthorized(Code::TokenExpired, true),
         })?;
     let user_id = claims
         .user_id()
-        .ok_or_else(|| AppError::unauthorized("token_invalid", true))?;
+        .ok_or_else(|| AppError::unauthorized(Code::TokenInvalid, true))?;
     let sid = claims.sid;
     let generation = state.db.generation();
     let user = match state.token_cache.get(user_id, sid, generation) {
@@ -69,10 +69,10 @@ async fn authenticate(
                 .await?;
             match check {
                 TokenCheck::UnknownUserOrSession => {
-                    return Err(AppError::unauthorized("token_invalid", true));
+                    return Err(AppError::unauthorized(Code::TokenInvalid, true));
                 }
                 TokenCheck::Disabled => {
-                    return Err(AppError::unauthorized("account_disabled", true));
+                    return Err(AppError::unauthorized(Code::AccountDisabled, true));
                 }
                 TokenCheck::Active(u) => {
                     state.token_cache.put(user_id, sid, generation, u.clone());
@@ -83,7 +83,7 @@ async fn authenticate(
     };
     let now = crate::db::ts(state.clock.now());
     if user.token_version != claims.tv || !user.session_live(&now) {
-        return Err(AppError::unauthorized("token_revoked", true));
+        return Err(AppError::unauthorized(Code::TokenRevoked, true));
     }
     let lang = Lang::from_setting(&user.language);
     if let Some(ctx) = parts.extensions.get::<RequestContext>() {
@@ -106,7 +106,7 @@ impl FromRequestParts<AppState> for AuthUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match bearer(parts) {
-            None => Err(AppError::unauthorized("not_authenticated", false)),
+            None => Err(AppError::unauthorized(Code::NotAuthenticated, false)),
             Some(token) => authenticate(parts, state, token?).await,
         }
     }

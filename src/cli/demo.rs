@@ -414,7 +414,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<(String, String)> {
         .map_err(|e| {
             anyhow::anyhow!(
                 "{}",
-                e.detail.map(|d| d.en).unwrap_or_else(|| e.code.to_owned())
+                e.detail.map(|d| d.en).unwrap_or_else(|| e.code.to_string())
             )
         })?;
     Ok((email, password))

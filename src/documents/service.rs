@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use axum::http::StatusCode;
 use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
@@ -13,7 +12,7 @@ use super::upload::{Received, Upload};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::ts;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::http::list::{
     PageRequest, Where, bool_param, choice_param, envelope, id_param, order_by_with,
 };
@@ -488,7 +487,7 @@ pub async fn run_analysis(state: &AppState, claim: super::repo::Claim) -> AppRes
 }
 
 fn not_supported() -> AppError {
-    AppError::new(StatusCode::BAD_REQUEST, "analysis_not_supported").with_detail(Tr::new(
+    AppError::new(Code::AnalysisNotSupported).with_detail(Tr::new(
         "Analysis is only available for images and PDFs.",
         "L'analyse n'est disponible que pour les images et les PDF.",
     ))
@@ -508,7 +507,7 @@ pub async fn analyze(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Va
                 return Err(not_supported());
             }
             if d.analysis_status.as_deref() == Some("processing") {
-                return Err(AppError::new(StatusCode::CONFLICT, "analysis_in_progress"));
+                return Err(AppError::new(Code::AnalysisInProgress));
             }
             Ok(repo::queue(tx, id, &now)?)
         })

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::auth::extract::MaybeAuthUser;
 use crate::db::ts;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::http::extract::{JsonBody, PathId, QueryMap};
 use crate::http::list::{PageRequest, Where, envelope, id_param, order_by_with};
 use crate::http::validate::Input;
@@ -85,7 +85,7 @@ fn default_name(conn: &rusqlite::Connection, user_id: i64) -> AppResult<String> 
 }
 
 fn already_reviewed(review_id: i64) -> AppError {
-    AppError::new(StatusCode::BAD_REQUEST, "already_reviewed")
+    AppError::new(Code::AlreadyReviewed)
         .with_detail(Tr::new(
             "You have already reviewed this garage.",
             "Vous avez déjà évalué ce garage.",

@@ -81,7 +81,7 @@ async fn check_db(state: &AppState) -> DbCheck {
     let both = async { tokio::try_join!(read, write) };
     match tokio::time::timeout(Duration::from_secs(2), both).await {
         Ok(Ok((info, ()))) => Ok((info, round2(started.elapsed().as_secs_f64() * 1000.0))),
-        Ok(Err(e)) => Err(e.code.to_owned()),
+        Ok(Err(e)) => Err(e.code.to_string()),
         Err(_) => Err("timeout after 2 seconds".to_owned()),
     }
 }

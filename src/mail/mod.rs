@@ -41,7 +41,7 @@ impl Mailer {
             .port(smtp.port)
             .timeout(Some(Duration::from_secs(10)));
         if let (Some(user), Some(pass)) = (&smtp.username, &smtp.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
+            builder = builder.credentials(Credentials::new(user.clone(), pass.expose().to_owned()));
         }
         Ok(Some(Mailer {
             transport: builder.build(),

@@ -11,7 +11,7 @@ use super::model::{PlanRow, Resource, storage_label};
 use super::repo;
 use crate::app::AppState;
 use crate::db::ts;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::http::list::{PageRequest, bool_param, envelope, order_by};
 use crate::i18n::{Lang, Tr};
 use crate::money::round2;
@@ -76,16 +76,14 @@ pub fn check_limit(
         return Ok(());
     }
     let key = resource.key();
-    Err(
-        AppError::new(axum::http::StatusCode::BAD_REQUEST, "plan_limit_reached")
-            .with_detail(Tr::new(
-                format!("Limit reached for {key}."),
-                format!("Limite atteinte pour {key}."),
-            ))
-            .with_extension("resource", json!(key))
-            .with_extension("current", json!(current))
-            .with_extension("limit", json!(limit)),
-    )
+    Err(AppError::new(Code::PlanLimitReached)
+        .with_detail(Tr::new(
+            format!("Limit reached for {key}."),
+            format!("Limite atteinte pour {key}."),
+        ))
+        .with_extension("resource", json!(key))
+        .with_extension("current", json!(current))
+        .with_extension("limit", json!(limit)))
 }
 
 /// Refuses stored bytes past the plan's storage (400 `plan_limit_reached`, billing.md §7); `replaced` is the size
@@ -108,18 +106,16 @@ pub fn check_storage(
     if current.saturating_sub(replaced).saturating_add(new_bytes) <= limit_mb.saturating_mul(MIB) {
         return Ok(());
     }
-    Err(
-        AppError::new(axum::http::StatusCode::BAD_REQUEST, "plan_limit_reached")
-            .with_detail(Tr::new(
-                format!("Storage limit reached ({limit_mb} MB)."),
-                format!("Limite de stockage atteinte ({limit_mb} Mo)."),
-            ))
-            .with_extension("resource", json!("storage"))
-            .with_extension("current", json!(current))
-            .with_extension("limit", json!(limit_mb.saturating_mul(MIB)))
-            .with_extension("current_bytes", json!(current))
-            .with_extension("limit_mb", json!(limit_mb)),
-    )
+    Err(AppError::new(Code::PlanLimitReached)
+        .with_detail(Tr::new(
+            format!("Storage limit reached ({limit_mb} MB)."),
+            format!("Limite de stockage atteinte ({limit_mb} Mo)."),
+        ))
+        .with_extension("resource", json!("storage"))
+        .with_extension("current", json!(current))
+        .with_extension("limit", json!(limit_mb.saturating_mul(MIB)))
+        .with_extension("current_bytes", json!(current))
+        .with_extension("limit_mb", json!(limit_mb)))
 }
 
 /// `GET /api/subscriptions/usage`.

@@ -8,7 +8,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::auth::secrets;
 use crate::db::ts;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::http::throttle::Scope;
 use crate::http::validate::{Input, is_valid_email};
 use crate::i18n::{Lang, Tr};
@@ -219,10 +219,7 @@ pub async fn reset_password(
     )?;
     if token.is_some() {
         let Some(user) = reset_token_user(state, &token_value).await? else {
-            return Err(AppError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                "invalid_reset_token",
-            ));
+            return Err(AppError::new(Code::InvalidResetToken));
         };
         if let Some(p) = &password {
             check_password(&mut input, "password", p, confirm.as_deref(), &user.email);
@@ -254,10 +251,7 @@ pub async fn reset_password(
         })
         .await?;
     let Some(uid) = uid else {
-        return Err(AppError::new(
-            axum::http::StatusCode::BAD_REQUEST,
-            "invalid_reset_token",
-        ));
+        return Err(AppError::new(Code::InvalidResetToken));
     };
     state.kick_mail();
     tracing::info!(

@@ -15,7 +15,7 @@ use crate::auth::jwt::{TokenError, TokenType};
 use crate::auth::secrets;
 use crate::config::OtpPolicy;
 use crate::db::{parse_ts, ts};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::http::list::{PageRequest, envelope};
 use crate::http::throttle::Scope;
 use crate::http::validate::Input;
@@ -401,7 +401,7 @@ pub async fn login(
         Some(u) if ok && u.is_active => u,
         _ => {
             tracing::info!(email_tag = %email_tag(state, &email), ip = %client.ip, outcome = "invalid_credentials", "login failed");
-            return Err(AppError::unauthorized("invalid_credentials", false));
+            return Err(AppError::unauthorized(Code::InvalidCredentials, false));
         }
     };
     if crate::auth::password::needs_rehash(&user.password_hash) {
@@ -544,7 +544,7 @@ fn check_code(
 fn code_error(check: &CodeCheck) -> AppError {
     match check {
         CodeCheck::Locked(left) => AppError::otp_locked(*left),
-        _ => AppError::new(axum::http::StatusCode::BAD_REQUEST, "otp_invalid"),
+        _ => AppError::new(Code::OtpInvalid),
     }
 }
 
@@ -647,7 +647,7 @@ pub async fn resend_otp(
 
 enum RefreshOutcome {
     Rotated(String, i64),
-    Fail(&'static str),
+    Fail(Code),
 }
 
 pub async fn refresh(state: &AppState, body: Map<String, Value>) -> AppResult<Value> {
@@ -660,8 +660,8 @@ pub async fn refresh(state: &AppState, body: Map<String, Value>) -> AppResult<Va
         .jwt
         .decode(&token, TokenType::Refresh, now)
         .map_err(|e| match e {
-            TokenError::Invalid => AppError::unauthorized("token_invalid", true),
-            TokenError::Expired => AppError::unauthorized("token_expired", true),
+            TokenError::Invalid => AppError::unauthorized(Code::TokenInvalid, true),
+            TokenError::Expired => AppError::unauthorized(Code::TokenExpired, true),
         })?;
     let user_id = claims.user_id().unwrap_or(0);
     let (sid, tv, jti) = (claims.sid, claims.tv, claims.jti.clone());
@@ -672,20 +672,20 @@ pub async fn refresh(state: &AppState, body: Map<String, Value>) -> AppResult<Va
             let (Some(user), Some(session)) =
                 (repo::find(tx, user_id)?, repo::find_session(tx, sid)?)
             else {
-                return Ok(RefreshOutcome::Fail("token_invalid"));
+                return Ok(RefreshOutcome::Fail(Code::TokenInvalid));
             };
             if session.user_id != user.id {
-                return Ok(RefreshOutcome::Fail("token_invalid"));
+                return Ok(RefreshOutcome::Fail(Code::TokenInvalid));
             }
             let now_s = ts(now);
             if session.revoked_at.is_some()
                 || session.expires_at <= now_s
                 || user.token_version != tv
             {
-                return Ok(RefreshOutcome::Fail("token_revoked"));
+                return Ok(RefreshOutcome::Fail(Code::TokenRevoked));
             }
             if !user.is_active {
-                return Ok(RefreshOutcome::Fail("account_disabled"));
+                return Ok(RefreshOutcome::Fail(Code::AccountDisabled));
             }
             if session.refresh_jti != jti {
                 repo::revoke_session(tx, sid, "token_reuse", &now_s)?;
@@ -694,11 +694,11 @@ pub async fn refresh(state: &AppState, body: Map<String, Value>) -> AppResult<Va
                     session_id = sid,
                     "refresh token reuse: session revoked"
                 );
-                return Ok(RefreshOutcome::Fail("token_reused"));
+                return Ok(RefreshOutcome::Fail(Code::TokenReused));
             }
             let new_jti = secrets::new_jti();
             if !repo::rotate_session(tx, sid, &jti, &new_jti, &now_s, &ts(now + ttl))? {
-                return Ok(RefreshOutcome::Fail("token_reused"));
+                return Ok(RefreshOutcome::Fail(Code::TokenReused));
             }
             Ok(RefreshOutcome::Rotated(new_jti, user.token_version))
         })

@@ -85,6 +85,12 @@ impl TestApp {
     pub async fn spawn_with(extra: &[&str], smtp: bool) -> TestApp {
         let smtp = smtp.then(SmtpServer::start);
         let data_dir = tempfile::tempdir().expect("tempdir");
+        // Private, as the server makes it (it warns about, and closes, an open one).
+        std::fs::set_permissions(
+            data_dir.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .expect("chmod");
         let dir = data_dir.path().to_string_lossy().into_owned();
         let mut args: Vec<String> = vec![
             "autotrack".into(),
