@@ -31,7 +31,7 @@ pub async fn register(
     ReqLang(lang): ReqLang,
     JsonBody(body): JsonBody,
 ) -> AppResult<Response> {
-    let out = service::register(&state, body, client(ip, ua), lang).await?;
+    let out = super::register::register(&state, body, client(ip, ua), lang).await?;
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
@@ -47,7 +47,7 @@ pub async fn login(
     JsonBody(body): JsonBody,
 ) -> AppResult<Json<serde_json::Value>> {
     Ok(Json(
-        service::login(&state, body, client(ip, ua), lang).await?,
+        super::login::login(&state, body, client(ip, ua), lang).await?,
     ))
 }
 
@@ -62,7 +62,7 @@ pub async fn verify_otp(
     JsonBody(body): JsonBody,
 ) -> AppResult<Json<serde_json::Value>> {
     Ok(Json(
-        service::verify_otp(&state, body, client(ip, ua)).await?,
+        super::login::verify_otp(&state, body, client(ip, ua)).await?,
     ))
 }
 
@@ -77,7 +77,7 @@ pub async fn resend_otp(
     JsonBody(body): JsonBody,
 ) -> AppResult<Json<serde_json::Value>> {
     Ok(Json(
-        service::resend_otp(&state, body, client(ip, ua), lang).await?,
+        super::login::resend_otp(&state, body, client(ip, ua), lang).await?,
     ))
 }
 
@@ -89,7 +89,7 @@ pub async fn refresh(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(service::refresh(&state, body).await?))
+    Ok(Json(super::tokens::refresh(&state, body).await?))
 }
 
 /// Revoke the current session (and another one given by its refresh token).
@@ -100,7 +100,7 @@ pub async fn logout(
     user: AuthUser,
     JsonBody(body): JsonBody,
 ) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(service::logout(&state, &user, body).await?))
+    Ok(Json(super::tokens::logout(&state, &user, body).await?))
 }
 
 /// The caller's profile.
@@ -110,7 +110,7 @@ pub async fn get_me(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(service::me(&state, &user).await?))
+    Ok(Json(super::profile::me(&state, &user).await?))
 }
 
 /// Full update of the profile (email, first_name, last_name required).
@@ -121,7 +121,9 @@ pub async fn put_me(
     user: AuthUser,
     JsonBody(body): JsonBody,
 ) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(service::update_me(&state, &user, body, true).await?))
+    Ok(Json(
+        super::profile::update_me(&state, &user, body, true).await?,
+    ))
 }
 
 /// Partial update of the profile; a new email waits for its code.
@@ -132,7 +134,9 @@ pub async fn patch_me(
     user: AuthUser,
     JsonBody(body): JsonBody,
 ) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(service::update_me(&state, &user, body, false).await?))
+    Ok(Json(
+        super::profile::update_me(&state, &user, body, false).await?,
+    ))
 }
 
 /// Confirm a new email address with its code.
@@ -146,7 +150,7 @@ pub async fn confirm_email_change(
     JsonBody(body): JsonBody,
 ) -> AppResult<Json<serde_json::Value>> {
     Ok(Json(
-        service::confirm_email_change(&state, &user, body, client(ip, ua)).await?,
+        super::profile::confirm_email_change(&state, &user, body, client(ip, ua)).await?,
     ))
 }
 
@@ -221,7 +225,7 @@ pub async fn list_sessions(
     OriginalUri(uri): OriginalUri,
 ) -> AppResult<Json<serde_json::Value>> {
     Ok(Json(
-        service::list_sessions(&state, &user, query, uri.path().to_owned()).await?,
+        super::sessions::list_sessions(&state, &user, query, uri.path().to_owned()).await?,
     ))
 }
 
@@ -232,7 +236,9 @@ pub async fn revoke_other_sessions(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(service::revoke_other_sessions(&state, &user).await?))
+    Ok(Json(
+        super::sessions::revoke_other_sessions(&state, &user).await?,
+    ))
 }
 
 /// Revoke one of the caller's sessions.
@@ -244,6 +250,6 @@ pub async fn revoke_session(
     user: AuthUser,
     PathId(id): PathId,
 ) -> AppResult<StatusCode> {
-    service::revoke_session(&state, &user, id).await?;
+    super::sessions::revoke_session(&state, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

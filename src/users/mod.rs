@@ -6,10 +6,15 @@
 
 pub mod handlers;
 pub mod jobs;
+pub mod login;
 pub mod model;
 pub mod passwords;
+pub mod profile;
+pub mod register;
 pub mod repo;
 pub mod service;
+pub mod sessions;
+pub mod tokens;
 
 use axum::Router;
 use axum::routing::{delete, get, post};
