@@ -1,0 +1,225 @@
+//! The fields of an invoice (documents.md §6.4).
+
+use super::*;
+
+// Labels of §6.5, folded ('|' between spellings; see `match_at` for '#', '.', '-', ' ' and '\'').
+pub(super) const INVOICE_NUMBER: &str =
+    "facture #|# de facture|# facture|invoice #|invoice number|ref. facture";
+pub(super) const INVOICE_DATE: &str =
+    "date de facture|date facture|date d'emission|invoice date|date|du|le";
+pub(super) const TOTAL_EXCL_TAX: &str =
+    "total h.t|montant h.t|sous-total|sub-total|total excl|total hors taxes";
+pub(super) const TOTAL_INCL_TAX: &str =
+    "total t.t.c|net a payer|montant t.t.c|total a payer|amount due|total due";
+pub(super) const MILEAGE: &str =
+    "kilometrage|km compteur|kms compteur|compteur|km :|mileage|odometer";
+
+/// How far after its label an amount may be.
+pub(super) const AMOUNT_WINDOW: usize = 60;
+
+pub(super) fn amount_hit(l: &Line, a: &Amount, label: bool) -> Hit {
+    let conf = match (label, a.two_decimals || a.currency.is_some()) {
+        (false, _) => 0.5,
+        (true, true) => 0.9,
+        (true, false) => 0.7,
+    };
+    let mut h = hit(fmt_cents(a.cents), conf, l.text(a.start, a.end));
+    h.cents = Some(a.cents);
+    h.currency = a.currency.map(|(c, cs, ce)| (c, l.text(cs, ce)));
+    h
+}
+
+pub(super) fn invoice(doc: &[Line]) -> Vec<(&'static str, Hit)> {
+    let amount = |labels: &str| {
+        after_label(doc, labels, |l, v, _| {
+            scan_amount(&l.low, v, v + AMOUNT_WINDOW).map(|a| amount_hit(l, &a, true))
+        })
+    };
+    let number = after_label(doc, INVOICE_NUMBER, |l, v, _| ident_at(l, v, 0.9))
+        .or_else(|| after_label(doc, "facture|invoice", |l, v, _| ident_at(l, v, 0.5)));
+    let date = after_label(doc, INVOICE_DATE, |l, v, _| date_hit(l, v)).or_else(|| {
+        doc.iter().find_map(|l| {
+            scan_date(&l.low, 0, l.low.len()).map(|(a, d, e, _)| hit(iso(d), 0.5, l.text(a, e)))
+        })
+    });
+    let ht = amount(TOTAL_EXCL_TAX);
+    let vat = after_label(doc, "t.v.a|vat", |l, v, _| {
+        // Lines giving the VAT number or an exemption carry no VAT amount.
+        let id = "intra|non applicable|# t.v.a|t.v.a #|# de t.v.a|vat #|vat number|vat id";
+        if id.split('|').any(|p| find(&l.low, 0, p, false).is_some()) {
+            return None;
+        }
+        scan_amount(&l.low, v, v + AMOUNT_WINDOW).map(|a| amount_hit(l, &a, true))
+    });
+    let ttc = amount(TOTAL_INCL_TAX).or_else(|| largest_total(doc));
+    let currency = [&ttc, &ht, &vat]
+        .into_iter()
+        .flatten()
+        .find_map(|h| h.currency.clone())
+        .map(|(c, raw)| hit(c, 0.9, raw))
+        .or_else(|| any_currency(doc));
+    keep([
+        ("invoice_number", number),
+        ("invoice_date", date),
+        ("garage_name", garage_name(doc)),
+        ("siret", siret(doc)),
+        ("total_excl_tax", ht),
+        ("vat_amount", vat),
+        ("total_incl_tax", ttc),
+        ("currency", currency),
+        ("mileage", mileage(doc)),
+    ])
+}
+
+pub(super) fn siret(doc: &[Line]) -> Option<Hit> {
+    after_label(doc, "siret", |l, v, _| {
+        let s = &l.low;
+        let v = numero(s, v).map_or(v, |e| skip(s, e, SEP));
+        let (mut e, mut n) = (v, 0);
+        while n < 14
+            && (s.get(e).is_some_and(char::is_ascii_digit)
+                || (n > 0 && matches!(at(s, e), ' ' | '.')))
+        {
+            n += usize::from(s[e].is_ascii_digit());
+            e += 1;
+        }
+        let raw = l.text(v, e);
+        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        (digits.len() >= 9).then(|| {
+            hit(
+                digits.clone(),
+                if siret_is_valid(&digits) { 0.9 } else { 0.7 },
+                raw,
+            )
+        })
+    })
+}
+
+/// The line before the SIRET line, else the first fitting one of the first lines.
+pub(super) fn garage_name(doc: &[Line]) -> Option<Hit> {
+    let siret_line = doc
+        .iter()
+        .position(|l| find(&l.low, 0, "siret", true).is_some());
+    // The line above the SIRET, skipping address lines (a name is rarely printed between address and SIRET).
+    let above =
+        siret_line.and_then(|n| doc[..n].iter().rev().find(|l| !l.blank() && !is_address(l)));
+    above
+        .and_then(|l| name_in(l, 0, l.low.len(), 0.7, 4))
+        .or_else(|| {
+            doc.iter()
+                .filter(|l| !l.blank())
+                .take(5)
+                .find_map(|l| name_in(l, 0, l.low.len(), 0.5, 4))
+        })
+}
+
+/// A postal address line: a street word, or a 5-digit postal code.
+pub(super) fn is_address(l: &Line) -> bool {
+    let text: String = l.low.iter().collect();
+    let street = [
+        "rue ",
+        "avenue",
+        "boulevard",
+        "bd ",
+        "chemin",
+        "allee",
+        "place ",
+        "route ",
+        "impasse",
+        "quai ",
+    ];
+    let postal = text
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|w| w.len() == 5);
+    street.iter().any(|w| text.contains(w)) || (postal && !text.contains("siret"))
+}
+
+/// Fallback for the total: the largest amount after a "total".
+pub(super) fn largest_total(doc: &[Line]) -> Option<Hit> {
+    let mut best: Option<Hit> = None;
+    for l in doc {
+        let mut from = 0;
+        while let Some((_, e)) = find(&l.low, from, "total", true) {
+            let mut i = e;
+            while let Some(a) = scan_amount(&l.low, i, e + AMOUNT_WINDOW) {
+                if best.as_ref().is_none_or(|b| b.cents < Some(a.cents)) {
+                    best = Some(amount_hit(l, &a, false));
+                }
+                i = a.end.max(i + 1);
+            }
+            from = e;
+        }
+    }
+    best
+}
+
+pub(super) fn any_currency(doc: &[Line]) -> Option<Hit> {
+    doc.iter().find_map(|l| {
+        // "DT" away from an amount is too often something else.
+        (0..l.low.len()).find_map(|i| {
+            let (c, e) = currency_at(&l.low, i).filter(|_| !starts(&l.low, i, "dt"))?;
+            Some(hit(c, 0.5, l.text(i, e)))
+        })
+    })
+}
+
+/// An integer with optional thousands separators ("45 230", "45.230") → (value, end).
+pub(super) fn int_at(s: &[char], i: usize) -> Option<(i64, usize)> {
+    let digit = |c: char| c.is_ascii_digit();
+    let mut e = run(s, i, digit);
+    while e > i
+        && e - i < 12
+        && matches!(at(s, e), ' ' | '.' | ',' | '\'')
+        && run(s, e + 1, digit) == e + 4
+    {
+        e += 4;
+    }
+    let n: String = s.get(i..e)?.iter().filter(|c| c.is_ascii_digit()).collect();
+    if n.is_empty() || n.len() > 10 {
+        return None;
+    }
+    Some((n.parse().ok()?, e))
+}
+
+pub(super) fn km_after(s: &[char], e: usize) -> Option<usize> {
+    let j = skip(s, e, " ");
+    word_at(s, j, "km").or_else(|| word_at(s, j, "kms"))
+}
+
+pub(super) fn mileage(doc: &[Line]) -> Option<Hit> {
+    let labelled = after_label(doc, MILEAGE, |l, v, label| {
+        let s = &l.low;
+        let (mut first, mut i) = (None, v);
+        while i < (v + 40).min(s.len()) {
+            if !s[i].is_ascii_digit() || prev(s, i).is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            if let Some((_, e, _)) = date_at(s, i) {
+                i = e;
+                continue;
+            }
+            let (n, e) = int_at(s, i)?;
+            if let Some(k) = km_after(s, e) {
+                return Some(hit(n, 0.9, l.text(i, k)));
+            }
+            first.get_or_insert((n, i, e));
+            i = e;
+        }
+        // Without "km" after the number the unit must come from the label.
+        let conf = if label.contains("km") { 0.9 } else { 0.7 };
+        first.map(|(n, a, e)| hit(n, conf, l.text(a, e)))
+    });
+    labelled.or_else(|| {
+        doc.iter().find_map(|l| {
+            (0..l.low.len()).find_map(|i| {
+                if prev(&l.low, i).is_alphanumeric() {
+                    return None;
+                }
+                let (n, e) = int_at(&l.low, i)?;
+                let k = km_after(&l.low, e)?;
+                (n >= 100).then(|| hit(n, 0.5, l.text(i, k)))
+            })
+        })
+    })
+}

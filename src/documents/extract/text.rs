@@ -1,0 +1,203 @@
+//! Lines as printed and folded, and the matching helpers every extractor uses: patterns that ignore case, accents
+//! and spacing, labels and the values after them.
+
+use super::*;
+
+/// A line as printed (`raw`) and folded (`low`); both have one entry per character, so an index found in `low`
+/// slices `raw`.
+pub(super) struct Line {
+    pub(super) raw: Vec<char>,
+    pub(super) low: Vec<char>,
+}
+
+impl Line {
+    pub(super) fn new(s: &str) -> Line {
+        // Combining accents are dropped so that both vectors keep one entry per letter.
+        let raw: Vec<char> = s
+            .chars()
+            .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+            .collect();
+        let low = raw.iter().map(|&c| fold(c)).collect();
+        Line { raw, low }
+    }
+
+    /// The printed text of `a..b`, trimmed.
+    pub(super) fn text(&self, a: usize, b: usize) -> String {
+        let s: String = self
+            .raw
+            .get(a..b.min(self.raw.len()))
+            .unwrap_or_default()
+            .iter()
+            .collect();
+        s.trim().to_string()
+    }
+
+    pub(super) fn blank(&self) -> bool {
+        self.low.iter().all(|&c| c == ' ')
+    }
+}
+
+pub(super) fn lines(text: &str) -> Vec<Line> {
+    text.split(['\n', '\r', '\u{c}']).map(Line::new).collect()
+}
+
+/// Lower case without accents; every kind of space becomes ' ', quotes and dashes their ASCII form.
+pub(super) fn fold(c: char) -> char {
+    match c.to_lowercase().next().unwrap_or(c) {
+        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' | 'æ' => 'a',
+        'ç' => 'c',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'î' | 'ï' | 'í' | 'ì' => 'i',
+        'ô' | 'ö' | 'ó' | 'ò' | 'õ' | 'œ' => 'o',
+        'ù' | 'û' | 'ü' | 'ú' => 'u',
+        'ÿ' | 'ý' => 'y',
+        'ñ' => 'n',
+        'ß' => 's',
+        '’' | '‘' | '`' | '´' => '\'',
+        '–' | '—' | '‐' | '‑' | '−' => '-',
+        'º' | '˚' => '°',
+        '№' => '#',
+        l if l.is_whitespace() => ' ',
+        l => l,
+    }
+}
+
+/// The character at `i`, `'\0'` past the end (so that scanners never index out of bounds).
+pub(super) fn at(s: &[char], i: usize) -> char {
+    s.get(i).copied().unwrap_or('\0')
+}
+
+pub(super) fn prev(s: &[char], i: usize) -> char {
+    if i == 0 { ' ' } else { at(s, i - 1) }
+}
+
+pub(super) fn skip(s: &[char], mut i: usize, set: &str) -> usize {
+    while i < s.len() && set.contains(s[i]) {
+        i += 1;
+    }
+    i
+}
+
+pub(super) fn run(s: &[char], mut i: usize, pred: impl Fn(char) -> bool) -> usize {
+    while i < s.len() && pred(s[i]) {
+        i += 1;
+    }
+    i
+}
+
+pub(super) fn starts(s: &[char], i: usize, w: &str) -> bool {
+    w.chars().enumerate().all(|(k, c)| at(s, i + k) == c)
+}
+
+/// `w` at `i`, not followed by a letter: the end.
+pub(super) fn word_at(s: &[char], i: usize, w: &str) -> Option<usize> {
+    let e = i + w.chars().count();
+    (starts(s, i, w) && !at(s, e).is_alphabetic()).then_some(e)
+}
+
+/// A number sign at `i` as OCR prints it: `n°`, `n °`, `no`, `N o`, `nº`, `#`, `num.`, `numéro`.
+pub(super) fn numero(s: &[char], i: usize) -> Option<usize> {
+    if at(s, i) == '#' {
+        return Some(i + 1);
+    }
+    if let Some(e) = word_at(s, i, "numero") {
+        return Some(e);
+    }
+    if starts(s, i, "num.") {
+        return Some(i + 4);
+    }
+    if at(s, i) != 'n' {
+        return None;
+    }
+    let j = skip(s, i + 1, " ");
+    match at(s, j) {
+        '°' => Some(j + 1),
+        'o' if !at(s, j + 1).is_alphabetic() => Some(j + 1 + usize::from(at(s, j + 1) == '.')),
+        _ => None,
+    }
+}
+
+/// Where the folded pattern `pat` matches at `i`, the end. In patterns ' ' is any run of spaces (or none), '-' a
+/// dash, spaces or nothing, '.' an optional dot, '\'' an apostrophe or a space, '#' a number sign.
+pub(super) fn match_at(s: &[char], mut i: usize, pat: &str) -> Option<usize> {
+    for p in pat.chars() {
+        i = match p {
+            ' ' => skip(s, i, " "),
+            '-' => skip(s, i, " -"),
+            '.' => skip(s, i + usize::from(at(s, i) == '.'), " "),
+            '\'' if matches!(at(s, i), '\'' | ' ') => skip(s, i + 1, " "),
+            '#' => numero(s, i)?,
+            c if at(s, i) == c => i + 1,
+            _ => return None,
+        };
+    }
+    Some(i)
+}
+
+/// The first match of `pat` from `from` that starts on a word boundary (and ends on one when `whole`).
+pub(super) fn find(s: &[char], from: usize, pat: &str, whole: bool) -> Option<(usize, usize)> {
+    let first = pat.chars().next().unwrap_or(' ');
+    let bound_start = first.is_alphanumeric() || first == '#';
+    let bound_end = whole && pat.chars().last().is_some_and(char::is_alphanumeric);
+    (from..s.len()).find_map(|i| {
+        if bound_start && prev(s, i).is_alphanumeric() {
+            return None;
+        }
+        let e = match_at(s, i, pat)?;
+        (!(bound_end && at(s, e).is_alphabetic())).then_some((i, e))
+    })
+}
+
+/// What may sit between a label and its value.
+pub(super) const SEP: &str = " :.=-";
+
+/// A value found in the text.
+pub(super) struct Hit {
+    pub(super) value: Value,
+    pub(super) conf: f64,
+    pub(super) raw: String,
+    /// Amounts only.
+    pub(super) cents: Option<i64>,
+    pub(super) currency: Option<(&'static str, String)>,
+}
+
+pub(super) fn hit(value: impl Into<Value>, conf: f64, raw: String) -> Hit {
+    Hit {
+        value: value.into(),
+        conf,
+        raw,
+        cents: None,
+        currency: None,
+    }
+}
+
+/// The fields that were found, in order.
+pub(super) fn keep<const N: usize>(
+    found: [(&'static str, Option<Hit>); N],
+) -> Vec<(&'static str, Hit)> {
+    found
+        .into_iter()
+        .filter_map(|(n, h)| h.map(|h| (n, h)))
+        .collect()
+}
+
+/// The first value `parse` reads right after one of `labels` ('|' between them) on the same line (lines in
+/// order, then labels).
+pub(super) fn after_label(
+    doc: &[Line],
+    labels: &str,
+    parse: impl Fn(&Line, usize, &str) -> Option<Hit>,
+) -> Option<Hit> {
+    doc.iter().find_map(|l| {
+        labels.split('|').find_map(|label| {
+            let mut from = 0;
+            while let Some((_, e)) = find(&l.low, from, label, true) {
+                if let Some(h) = parse(l, skip(&l.low, e, SEP), label) {
+                    return Some(h);
+                }
+                from = e.max(from + 1);
+            }
+            None
+        })
+    })
+}
