@@ -121,6 +121,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
 }
 
 /// Unknown paths: 404 `not_found` in the problem shape.
+/// A path no route serves: `not_found`, with a detail that tells it from an object that does not exist.
 pub async fn fallback() -> Response {
-    AppError::not_found().into_response()
+    AppError::not_found()
+        .with_detail(crate::i18n::Tr::new(
+            "No such endpoint.",
+            "Point d'accès inexistant.",
+        ))
+        .into_response()
 }
