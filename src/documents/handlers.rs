@@ -217,7 +217,7 @@ pub async fn analyze(
     throttle(&state, &user)?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(service::analyze(&state, &user, id).await?),
+        Json(super::queue::analyze(&state, &user, id).await?),
     )
         .into_response())
 }
@@ -233,7 +233,7 @@ pub async fn batch_analyze(
     throttle(&state, &user)?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(service::batch_analyze(&state, &user, body).await?),
+        Json(super::queue::batch_analyze(&state, &user, body).await?),
     )
         .into_response())
 }

@@ -110,7 +110,7 @@ pub async fn analyze_documents(state: &AppState, ctx: &JobCtx) -> anyhow::Result
         }
         let runs = batch.into_iter().map(|claim| {
             let state = state.clone();
-            tokio::spawn(async move { super::service::run_analysis(&state, claim).await })
+            tokio::spawn(async move { super::queue::run_analysis(&state, claim).await })
         });
         for handle in runs.collect::<Vec<_>>() {
             match handle.await {

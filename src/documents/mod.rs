@@ -10,6 +10,7 @@ pub mod extract;
 pub mod handlers;
 pub mod jobs;
 pub mod model;
+pub mod queue;
 pub mod repo;
 pub mod sandbox;
 pub mod service;

@@ -1,0 +1,355 @@
+//! The problem codes: wire name, status and texts of each (README §9).
+
+use axum::http::StatusCode;
+
+use crate::i18n::Tr;
+
+/// Every problem code in use (README §9 and the module files), with its status, title and default detail. One
+/// match arm per code: a code without its texts does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    ValidationError,
+    InvalidJson,
+    OtpInvalid,
+    InvalidResetToken,
+    NotAuthenticated,
+    InvalidCredentials,
+    TokenInvalid,
+    TokenExpired,
+    TokenRevoked,
+    TokenReused,
+    AccountDisabled,
+    PermissionDenied,
+    NotFound,
+    InvalidPage,
+    MethodNotAllowed,
+    Conflict,
+    PlanLimitReached,
+    AlreadyReviewed,
+    PlanUpgradeRequired,
+    AnalysisInProgress,
+    AnalysisNotSupported,
+    InternalError,
+    ProviderError,
+    BillingNotConfigured,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Throttled,
+    OtpLocked,
+    ServiceUnavailable,
+}
+
+impl Code {
+    /// Wire name, status, and texts: title en, title fr, default detail en, default detail fr.
+    fn spec(self) -> (&'static str, StatusCode, [&'static str; 4]) {
+        match self {
+            Code::ValidationError => (
+                "validation_error",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Invalid input",
+                    "Données invalides",
+                    "Invalid input.",
+                    "Données invalides.",
+                ],
+            ),
+            Code::InvalidJson => (
+                "invalid_json",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Malformed JSON",
+                    "JSON invalide",
+                    "The request body is not valid JSON.",
+                    "Le corps de la requête n'est pas un JSON valide.",
+                ],
+            ),
+            Code::OtpInvalid => (
+                "otp_invalid",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Invalid code",
+                    "Code invalide",
+                    "Invalid or expired OTP code.",
+                    "Code OTP invalide ou expiré.",
+                ],
+            ),
+            Code::InvalidResetToken => (
+                "invalid_reset_token",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Invalid link",
+                    "Lien invalide",
+                    "Invalid or expired token.",
+                    "Lien invalide ou expiré.",
+                ],
+            ),
+            Code::NotAuthenticated => (
+                "not_authenticated",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Not authenticated",
+                    "Non authentifié",
+                    "Authentication credentials were not provided.",
+                    "Identifiants d'authentification absents.",
+                ],
+            ),
+            Code::InvalidCredentials => (
+                "invalid_credentials",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Invalid credentials",
+                    "Identifiants invalides",
+                    "Invalid email or password.",
+                    "E-mail ou mot de passe incorrect.",
+                ],
+            ),
+            Code::TokenInvalid => (
+                "token_invalid",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Invalid token",
+                    "Jeton invalide",
+                    "The token is invalid.",
+                    "Le jeton est invalide.",
+                ],
+            ),
+            Code::TokenExpired => (
+                "token_expired",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Token expired",
+                    "Jeton expiré",
+                    "The token has expired.",
+                    "Le jeton a expiré.",
+                ],
+            ),
+            Code::TokenRevoked => (
+                "token_revoked",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Token revoked",
+                    "Jeton révoqué",
+                    "This session has ended. Please log in again.",
+                    "Cette session est terminée. Veuillez vous reconnecter.",
+                ],
+            ),
+            Code::TokenReused => (
+                "token_reused",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Token reused",
+                    "Jeton réutilisé",
+                    "This refresh token was already used; the session has been closed.",
+                    "Ce jeton de rafraîchissement a déjà été utilisé ; la session a été fermée.",
+                ],
+            ),
+            Code::AccountDisabled => (
+                "account_disabled",
+                StatusCode::UNAUTHORIZED,
+                [
+                    "Account disabled",
+                    "Compte désactivé",
+                    "This account is disabled.",
+                    "Ce compte est désactivé.",
+                ],
+            ),
+            Code::PermissionDenied => (
+                "permission_denied",
+                StatusCode::FORBIDDEN,
+                [
+                    "Permission denied",
+                    "Accès refusé",
+                    "You do not have permission to perform this action.",
+                    "Vous n'avez pas la permission d'effectuer cette action.",
+                ],
+            ),
+            Code::NotFound => (
+                "not_found",
+                StatusCode::NOT_FOUND,
+                ["Not found", "Introuvable", "Not found.", "Introuvable."],
+            ),
+            Code::InvalidPage => (
+                "invalid_page",
+                StatusCode::NOT_FOUND,
+                [
+                    "Invalid page",
+                    "Page invalide",
+                    "Invalid page.",
+                    "Page invalide.",
+                ],
+            ),
+            Code::MethodNotAllowed => (
+                "method_not_allowed",
+                StatusCode::METHOD_NOT_ALLOWED,
+                [
+                    "Method not allowed",
+                    "Méthode non autorisée",
+                    "Method not allowed.",
+                    "Méthode non autorisée.",
+                ],
+            ),
+            Code::Conflict => (
+                "conflict",
+                StatusCode::CONFLICT,
+                ["Conflict", "Conflit", "Conflict.", "Conflit."],
+            ),
+            Code::PlanLimitReached => (
+                "plan_limit_reached",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Plan limit reached",
+                    "Limite du plan atteinte",
+                    "Plan limit reached.",
+                    "Limite du plan atteinte.",
+                ],
+            ),
+            Code::AlreadyReviewed => (
+                "already_reviewed",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Already reviewed",
+                    "Déjà évalué",
+                    "You have already reviewed this garage.",
+                    "Vous avez déjà évalué ce garage.",
+                ],
+            ),
+            Code::PlanUpgradeRequired => (
+                "plan_upgrade_required",
+                StatusCode::FORBIDDEN,
+                [
+                    "Upgrade required",
+                    "Plan supérieur requis",
+                    "This feature requires another plan.",
+                    "Cette fonctionnalité nécessite un autre plan.",
+                ],
+            ),
+            Code::AnalysisInProgress => (
+                "analysis_in_progress",
+                StatusCode::CONFLICT,
+                [
+                    "Analysis in progress",
+                    "Analyse en cours",
+                    "This document is already being analysed.",
+                    "Ce document est déjà en cours d'analyse.",
+                ],
+            ),
+            Code::AnalysisNotSupported => (
+                "analysis_not_supported",
+                StatusCode::BAD_REQUEST,
+                [
+                    "Analysis not supported",
+                    "Analyse non prise en charge",
+                    "Analysis is only available for images and PDFs.",
+                    "L'analyse n'est disponible que pour les images et les PDF.",
+                ],
+            ),
+            Code::InternalError => (
+                "internal_error",
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [
+                    "Server error",
+                    "Erreur serveur",
+                    "An unexpected error occurred.",
+                    "Une erreur inattendue s'est produite.",
+                ],
+            ),
+            Code::ProviderError => (
+                "provider_error",
+                StatusCode::BAD_GATEWAY,
+                [
+                    "Upstream error",
+                    "Erreur du service externe",
+                    "The payment provider did not answer correctly. Try again later.",
+                    "Le prestataire de paiement n'a pas répondu correctement. Réessayez plus tard.",
+                ],
+            ),
+            Code::BillingNotConfigured => (
+                "billing_not_configured",
+                StatusCode::SERVICE_UNAVAILABLE,
+                [
+                    "Billing unavailable",
+                    "Paiement indisponible",
+                    "Online payment is not configured on this server.",
+                    "Le paiement en ligne n'est pas configuré sur ce serveur.",
+                ],
+            ),
+            Code::PayloadTooLarge => (
+                "payload_too_large",
+                StatusCode::PAYLOAD_TOO_LARGE,
+                [
+                    "Payload too large",
+                    "Contenu trop volumineux",
+                    "The request body is too large.",
+                    "Le corps de la requête est trop volumineux.",
+                ],
+            ),
+            Code::UnsupportedMediaType => (
+                "unsupported_media_type",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                [
+                    "Unsupported media type",
+                    "Type de contenu non pris en charge",
+                    "Unsupported content type.",
+                    "Type de contenu non pris en charge.",
+                ],
+            ),
+            Code::Throttled => (
+                "throttled",
+                StatusCode::TOO_MANY_REQUESTS,
+                [
+                    "Too many requests",
+                    "Trop de requêtes",
+                    "Request was throttled.",
+                    "Trop de requêtes.",
+                ],
+            ),
+            Code::OtpLocked => (
+                "otp_locked",
+                StatusCode::TOO_MANY_REQUESTS,
+                [
+                    "Too many attempts",
+                    "Trop de tentatives",
+                    "Too many failed attempts.",
+                    "Trop de tentatives échouées.",
+                ],
+            ),
+            Code::ServiceUnavailable => (
+                "service_unavailable",
+                StatusCode::SERVICE_UNAVAILABLE,
+                [
+                    "Service unavailable",
+                    "Service indisponible",
+                    "The service is temporarily unavailable.",
+                    "Le service est temporairement indisponible.",
+                ],
+            ),
+        }
+    }
+
+    /// The stable machine code (`validation_error`).
+    pub fn as_str(self) -> &'static str {
+        self.spec().0
+    }
+
+    pub fn status(self) -> StatusCode {
+        self.spec().1
+    }
+
+    /// The localized title and default detail.
+    pub fn texts(self) -> (Tr, Tr) {
+        let [te, tf, de, df] = self.spec().2;
+        (Tr::new(te, tf), Tr::new(de, df))
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
