@@ -59,6 +59,21 @@ pub fn enqueue(conn: &Connection, mail: &NewMail, now: &str) -> rusqlite::Result
     Ok(n == 1)
 }
 
+/// An SMTP server's answer often quotes the recipient (`550 5.1.1 <jo@example.org>: unknown user`): the log gets it
+/// without the address (the outbox row keeps the whole answer).
+fn without_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                "<address>"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub fn pending_count(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row(
         "SELECT count(*) FROM mail_outbox WHERE status IN ('pending', 'sending')",
@@ -261,7 +276,7 @@ async fn deliver_batch(
             }
             Err((error, permanent)) => {
                 failed += 1;
-                tracing::warn!(template = %row.template, outbox_id = row.id, attempt = row.attempts + 1, %error, "mail not sent");
+                tracing::warn!(template = %row.template, outbox_id = row.id, attempt = row.attempts + 1, error = %without_addresses(&error), "mail not sent");
                 state
                     .db
                     .write(move |tx| {
@@ -295,4 +310,23 @@ pub fn prune(conn: &Connection, month_ago: &str) -> rusqlite::Result<usize> {
         "DELETE FROM mail_outbox WHERE status IN ('sent', 'expired') AND updated_at < ?1",
         [month_ago],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_smtp_answers_name_no_address() {
+        assert_eq!(
+            without_addresses(
+                "permanent error (550): 5.1.1 <jo.doe@example.org>: Recipient address rejected"
+            ),
+            "permanent error (550): 5.1.1 <address> Recipient address rejected"
+        );
+        assert_eq!(
+            without_addresses("connection refused"),
+            "connection refused"
+        );
+    }
 }
