@@ -1,0 +1,280 @@
+//! From `Settings` to a checked `Config`: every value checked once, the data directory prepared, generated secrets
+//! created on first use.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use ipnet::IpNet;
+use rand::RngCore;
+
+use super::*;
+
+impl Config {
+    /// Checks the settings and prepares the data directory (creating generated secrets on first use). Any error
+    /// carries `InvalidSettings`.
+    pub fn load(s: &Settings) -> anyhow::Result<Config> {
+        Config::check(s).map_err(|e| e.context(InvalidSettings))
+    }
+
+    fn check(s: &Settings) -> anyhow::Result<Config> {
+        private_dir(&s.data_dir)?;
+        let jwt_secret = match secret(&s.jwt_secret, &s.jwt_secret_file, "AUTOTRACK_JWT_SECRET")? {
+            Some(v) => {
+                if v.expose().len() < 32 {
+                    bail!("AUTOTRACK_JWT_SECRET must be at least 32 bytes long");
+                }
+                v.expose().as_bytes().to_vec()
+            }
+            None => generated_key(&s.data_dir.join("jwt.key"))?,
+        };
+        let otp_key = generated_key(&s.data_dir.join("otp.key"))?;
+        let smtp_password = secret(
+            &s.smtp_password,
+            &s.smtp_password_file,
+            "AUTOTRACK_SMTP_PASSWORD",
+        )?;
+        let smtp = s
+            .smtp_host
+            .as_ref()
+            .filter(|h| !h.trim().is_empty())
+            .map(|host| SmtpConfig {
+                host: host.trim().to_owned(),
+                port: s.smtp_port,
+                security: s.smtp_security,
+                username: s.smtp_username.clone().filter(|u| !u.is_empty()),
+                password: smtp_password.clone(),
+            });
+        s.mail_from
+            .parse::<lettre::message::Mailbox>()
+            .with_context(|| {
+                format!(
+                    "AUTOTRACK_MAIL_FROM is not a valid address: {}",
+                    s.mail_from
+                )
+            })?;
+        let support_email = match &s.support_email {
+            Some(v) if !v.trim().is_empty() => v.trim().to_owned(),
+            _ => address_of(&s.mail_from),
+        };
+        let rate = |name: &str, v: &str| {
+            Rate::parse(v).with_context(|| format!("AUTOTRACK_RATE_{name}: {v:?}"))
+        };
+        let rate_limits = RateLimits {
+            enabled: s.rate_limits == OnOff::On,
+            login: rate("LOGIN", &s.rate_login)?,
+            register: rate("REGISTER", &s.rate_register)?,
+            otp_verify: rate("OTP_VERIFY", &s.rate_otp_verify)?,
+            otp_resend: rate("OTP_RESEND", &s.rate_otp_resend)?,
+            password_reset: rate("PASSWORD_RESET", &s.rate_password_reset)?,
+            password_change: rate("PASSWORD_CHANGE", &s.rate_password_change)?,
+            upload: rate("UPLOAD", &s.rate_upload)?,
+            email_change: rate("EMAIL_CHANGE", &s.rate_email_change)?,
+        };
+        let trusted_proxies = s
+            .trusted_proxies
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(IpNet::from))
+                    .with_context(|| {
+                        format!("AUTOTRACK_TRUSTED_PROXIES: {p:?} is not an IP or CIDR range")
+                    })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        crate::maintenances::jobs::parse_offsets(&s.maintenance_reminder_days)
+            .context("AUTOTRACK_MAINTENANCE_REMINDER_DAYS")?;
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        Ok(Config {
+            data_dir: s.data_dir.clone(),
+            listen: s.listen,
+            public_url: clean_url(&s.public_url),
+            frontend_url: clean_url(&s.frontend_url),
+            default_language: match s.default_language {
+                LanguageSetting::En => crate::i18n::Lang::En,
+                LanguageSetting::Fr => crate::i18n::Lang::Fr,
+            },
+            jwt_secret,
+            otp_key,
+            otp_policy: s.otp_policy,
+            default_plan: s.default_plan.trim().to_owned(),
+            maintenance_reminder_days: s.maintenance_reminder_days.clone(),
+            max_upload_bytes: s.max_upload_bytes,
+            ocr: s.ocr == OnOff::On,
+            models_dir: s.models_dir.clone(),
+            analysis_workers: usize::from(s.analysis_workers),
+            analysis_memory_mb: s.analysis_memory_mb,
+            analysis_worker: PathBuf::from("/proc/self/exe"),
+            access_token_ttl: chrono::Duration::minutes(s.access_token_minutes),
+            refresh_token_ttl: chrono::Duration::days(s.refresh_token_days),
+            smtp,
+            mail_from: s.mail_from.clone(),
+            site_name: s.site_name.clone(),
+            support_email,
+            db_synchronous: s.db_synchronous,
+            db_readers: usize::from(s.db_readers),
+            rate_limits,
+            trusted_proxies,
+            cors_origins: cors_origins(&s.cors_origins)?,
+            hash_concurrency: s.hash_concurrency.unwrap_or(cores).max(1),
+            jobs: JobSchedules {
+                deliver_mail: s.job_deliver_mail.clone(),
+                maintenance_reminders: s.job_maintenance_reminders.clone(),
+                cleanup_notifications: s.job_cleanup_notifications.clone(),
+                cleanup_files: s.job_cleanup_files.clone(),
+                analyze_documents: s.job_analyze_documents.clone(),
+                cleanup_auth: s.job_cleanup_auth.clone(),
+                prune_logs: s.job_prune_logs.clone(),
+                health_probe: s.job_health_probe.clone(),
+            },
+        })
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("autotrack.db")
+    }
+
+    /// Base of absolute URLs in API answers, for the address actually bound.
+    pub fn public_url_for(&self, bound: SocketAddr) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+    }
+}
+
+pub(super) fn clean_url(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty())
+}
+
+/// The bare address of `Name <addr>` (or the whole value).
+pub(super) fn address_of(mailbox: &str) -> String {
+    match (mailbox.find('<'), mailbox.rfind('>')) {
+        (Some(a), Some(b)) if a < b => mailbox[a + 1..b].trim().to_owned(),
+        _ => mailbox.trim().to_owned(),
+    }
+}
+
+/// A secret from its variable or its `_FILE` variant; both at once is an error.
+pub(super) fn secret(
+    value: &Option<Secret>,
+    file: &Option<PathBuf>,
+    name: &str,
+) -> anyhow::Result<Option<Secret>> {
+    match (value.as_ref().filter(|v| !v.expose().is_empty()), file) {
+        (Some(_), Some(_)) => bail!("{name} and {name}_FILE are both set; keep one"),
+        (Some(v), None) => Ok(Some(v.clone())),
+        (None, Some(path)) => {
+            let raw = std::fs::read_to_string(path)
+                .with_context(|| format!("while reading {name}_FILE"))?;
+            Ok(Some(Secret::new(raw.trim_end_matches(['\r', '\n']))))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// The data directory, created private (0700). It holds the database, whose outbox keeps live codes and reset
+/// links until they are sent: an existing directory open to other users is closed, with a warning.
+pub(super) fn private_dir(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("while creating the data directory {}", dir.display()))?;
+    let mode = std::fs::metadata(dir)
+        .with_context(|| format!("while reading the data directory {}", dir.display()))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).with_context(|| {
+            format!(
+                "the data directory {} is open to other users (mode {:o}) and could not be made private",
+                dir.display(),
+                mode & 0o777
+            )
+        })?;
+        tracing::warn!(path = %dir.display(), old_mode = format!("{:o}", mode & 0o777), "the data directory was open to other users; it is now private (0700)");
+    }
+    Ok(())
+}
+
+/// `AUTOTRACK_CORS_ORIGINS`: `*` alone (any origin: tokens travel in the Authorization header, never in cookies)
+/// or origins as browsers send them, `scheme://host[:port]`. A trailing slash is dropped; anything else is an
+/// error naming the value.
+pub(super) fn cors_origins(raw: &[String]) -> anyhow::Result<Vec<String>> {
+    let items: Vec<&str> = raw
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .collect();
+    if items.contains(&"*") {
+        if items.len() > 1 {
+            bail!(
+                "AUTOTRACK_CORS_ORIGINS: \"*\" (any origin) cannot be combined with other origins"
+            );
+        }
+        return Ok(vec!["*".to_owned()]);
+    }
+    items
+        .into_iter()
+        .map(|item| {
+            let origin = item.strip_suffix('/').unwrap_or(item).to_ascii_lowercase();
+            let host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"))
+                .unwrap_or("");
+            let host_ok = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+                && !host.starts_with([':', '.', '-']);
+            if !host_ok {
+                bail!(
+                    "AUTOTRACK_CORS_ORIGINS: {item:?} is not an origin; write scheme://host[:port], \
+                     e.g. https://app.example.com (or * alone for any origin)"
+                );
+            }
+            Ok(origin)
+        })
+        .collect()
+}
+
+/// Reads a 32-byte key from `path`, creating it (mode 0600) on first use.
+pub(super) fn generated_key(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if path.exists() {
+        let raw = std::fs::read_to_string(path)
+            .with_context(|| format!("while reading {}", path.display()))?;
+        let key = hex::decode(raw.trim())
+            .with_context(|| format!("{} is not a hex key", path.display()))?;
+        if key.len() < 32 {
+            bail!("{} holds a key shorter than 32 bytes", path.display());
+        }
+        return Ok(key);
+    }
+    let mut key = vec![0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    write_private(path, &hex::encode(&key))
+        .with_context(|| format!("while writing {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a new key");
+    Ok(key)
+}
+
+pub(super) fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(content.as_bytes())?;
+    f.sync_all()
+}

@@ -1,0 +1,151 @@
+//! The value types of the settings: policies and modes, rates, the SMTP server, job schedules, secrets.
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::ValueEnum;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OtpPolicy {
+    Always,
+    Optional,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+impl SmtpSecurity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmtpSecurity::Starttls => "starttls",
+            SmtpSecurity::Tls => "tls",
+            SmtpSecurity::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Synchronous {
+    Full,
+    Normal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LanguageSetting {
+    En,
+    Fr,
+}
+
+/// A throttle rate: `count` requests per `period`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub count: u32,
+    pub period: Duration,
+}
+
+impl Rate {
+    /// Parses `<n>/<sec|min|hour|day>`; `0` (or `0/…`) disables the scope.
+    pub fn parse(s: &str) -> anyhow::Result<Option<Rate>> {
+        let s = s.trim();
+        if s == "0" {
+            return Ok(None);
+        }
+        let (n, unit) = s
+            .split_once('/')
+            .context("expected <n>/<sec|min|hour|day>")?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .context("the count must be a whole number")?;
+        let secs = match unit.trim() {
+            "s" | "sec" | "second" => 1,
+            "m" | "min" | "minute" => 60,
+            "h" | "hour" => 3600,
+            "d" | "day" => 86400,
+            other => bail!("unknown period {other:?}"),
+        };
+        Ok((count > 0).then_some(Rate {
+            count,
+            period: Duration::from_secs(secs),
+        }))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RateLimits {
+    pub enabled: bool,
+    pub login: Option<Rate>,
+    pub register: Option<Rate>,
+    pub otp_verify: Option<Rate>,
+    pub otp_resend: Option<Rate>,
+    pub password_reset: Option<Rate>,
+    pub password_change: Option<Rate>,
+    pub upload: Option<Rate>,
+    pub email_change: Option<Rate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct JobSchedules {
+    pub deliver_mail: String,
+    pub maintenance_reminders: String,
+    pub cleanup_notifications: String,
+    pub cleanup_files: String,
+    pub analyze_documents: String,
+    pub cleanup_auth: String,
+    pub prune_logs: String,
+    pub health_probe: String,
+}
+
+/// A secret setting (the JWT key, the SMTP password): `Debug` never prints it, so neither does a logged
+/// settings or config struct; `expose` where it is used.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: &str) -> Secret {
+        Secret(value.to_owned())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Secret, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
