@@ -120,11 +120,10 @@ impl AppState {
     }
 }
 
-/// The whole HTTP API.
-pub fn router(state: AppState) -> Router {
-    let mut app = Router::new()
+/// Every documented endpoint, each registered once with its OpenAPI operation (`docs` serves the document).
+pub fn api(max_upload: u64) -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
         .merge(crate::health::router())
-        .merge(crate::docs::router())
         .merge(crate::users::router())
         .merge(crate::user_settings::router())
         .merge(crate::notifications::router())
@@ -133,7 +132,14 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::maintenances::router())
         .merge(crate::plans::router())
         .merge(crate::garages::router())
-        .merge(crate::documents::router(state.config.max_upload_bytes))
+        .merge(crate::documents::router(max_upload))
+}
+
+/// The whole HTTP API.
+pub fn router(state: AppState) -> Router {
+    let (api, _) = api(state.config.max_upload_bytes).split_for_parts();
+    let mut app = api
+        .merge(crate::docs::router())
         .fallback(crate::http::context::fallback)
         .layer(DefaultBodyLimit::max(crate::http::extract::JSON_BODY_LIMIT))
         // Answers are personal (or tokens) unless a route says otherwise: no shared or browser cache keeps them.

@@ -7,63 +7,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use utoipa::OpenApi;
-use utoipa::openapi::path::PathItem;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::app::AppState;
-use crate::users::handlers as users;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "AutoTrack API", description = "Self-hosted backend for car owners, garages and small fleets."),
-    paths(
-        users::register, users::login, users::verify_otp, users::resend_otp, users::refresh, users::logout,
-        users::get_me, users::put_me, users::patch_me, users::confirm_email_change, users::change_password,
-        users::forgot_password, users::validate_reset_token, users::reset_password, users::list_sessions,
-        users::revoke_other_sessions, users::revoke_session,
-        crate::health::health, crate::health::health_db, crate::health::health_smtp, crate::health::health_stripe,
-        crate::health::health_ocr,
-        crate::vehicles::handlers::list_vehicles, crate::vehicles::handlers::create_vehicle,
-        crate::vehicles::handlers::vehicle_stats, crate::vehicles::handlers::get_vehicle,
-        crate::vehicles::handlers::put_vehicle, crate::vehicles::handlers::patch_vehicle,
-        crate::vehicles::handlers::delete_vehicle, crate::vehicles::handlers::vehicle_maintenances,
-        crate::vehicles::handlers::vehicle_documents, crate::vehicles::handlers::vehicle_diagnostics,
-        crate::catalog::handlers::list_brands, crate::catalog::handlers::create_brand, crate::catalog::handlers::get_brand,
-        crate::catalog::handlers::put_brand, crate::catalog::handlers::patch_brand, crate::catalog::handlers::delete_brand,
-        crate::catalog::handlers::brand_models, crate::catalog::handlers::list_models, crate::catalog::handlers::create_model,
-        crate::catalog::handlers::get_model, crate::catalog::handlers::put_model, crate::catalog::handlers::patch_model,
-        crate::catalog::handlers::delete_model,
-        crate::maintenances::handlers::list_maintenances, crate::maintenances::handlers::create_maintenance,
-        crate::maintenances::handlers::upcoming, crate::maintenances::handlers::recent,
-        crate::maintenances::handlers::maintenance_stats, crate::maintenances::handlers::by_vehicle,
-        crate::maintenances::handlers::get_maintenance, crate::maintenances::handlers::put_maintenance,
-        crate::maintenances::handlers::patch_maintenance, crate::maintenances::handlers::delete_maintenance,
-        crate::garages::handlers::list_garages, crate::garages::handlers::create_garage, crate::garages::handlers::top_rated,
-        crate::garages::handlers::search_nearby, crate::garages::handlers::by_specialty, crate::garages::handlers::get_garage,
-        crate::garages::handlers::put_garage, crate::garages::handlers::patch_garage, crate::garages::handlers::delete_garage,
-        crate::garages::reviews::add_review, crate::garages::reviews::list_reviews, crate::garages::reviews::create_review,
-        crate::garages::reviews::get_review, crate::garages::reviews::put_review, crate::garages::reviews::patch_review,
-        crate::garages::reviews::delete_review,
-        crate::notifications::handlers::list_notifications, crate::notifications::handlers::create_notification,
-        crate::notifications::handlers::unread, crate::notifications::handlers::unread_count,
-        crate::notifications::handlers::mark_all_as_read, crate::notifications::handlers::delete_all_read,
-        crate::notifications::handlers::by_type, crate::notifications::handlers::notification_stats,
-        crate::notifications::handlers::get_notification, crate::notifications::handlers::update_notification,
-        crate::notifications::handlers::delete_notification, crate::notifications::handlers::mark_as_read,
-        crate::notifications::handlers::mark_as_unread,
-        crate::user_settings::handlers::list_settings, crate::user_settings::handlers::get_my_settings,
-        crate::user_settings::handlers::put_my_settings, crate::user_settings::handlers::patch_my_settings,
-        crate::user_settings::handlers::reset_settings, crate::user_settings::handlers::get_settings,
-        crate::user_settings::handlers::put_settings, crate::user_settings::handlers::patch_settings,
-        crate::plans::handlers::list_plans, crate::plans::handlers::get_plan, crate::plans::handlers::catalog,
-        crate::plans::handlers::usage, crate::plans::handlers::check_limits,
-        crate::documents::handlers::list_documents, crate::documents::handlers::create_document,
-        crate::documents::handlers::get_document, crate::documents::handlers::update_document,
-        crate::documents::handlers::delete_document, crate::documents::handlers::download,
-        crate::documents::handlers::analyze, crate::documents::handlers::batch_analyze,
-        crate::documents::handlers::by_type, crate::documents::handlers::unanalyzed,
-        crate::documents::handlers::document_stats, crate::documents::handlers::by_vehicle,
-    ),
     components(schemas(crate::users::model::User, crate::users::model::Tokens, crate::users::model::Session)),
     modifiers(&BearerAuth),
 )]
@@ -86,58 +36,67 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// Gives every operation of a copied path item its own id (ids must be unique in the document).
-fn renamed(mut item: PathItem, prefix: &str) -> PathItem {
-    for op in [
-        &mut item.get,
-        &mut item.put,
-        &mut item.post,
-        &mut item.delete,
-        &mut item.patch,
-        &mut item.head,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if let Some(id) = &op.operation_id {
-            op.operation_id = Some(format!("{prefix}{id}"));
+/// Path prefixes served twice (declared by their domain's `router()`), and the prefix their copies' operation
+/// ids take: ids must be unique in the document.
+const ALIASES: &[(&str, &str)] = &[
+    ("/api/auth/", "auth_"),
+    ("/api/recommended", "recommended_"),
+    ("/api/token/", "token_"),
+];
+
+/// Makes every operation id unique: an alias path's operations take the alias prefix, and a handler serving two
+/// methods of one path (PUT and PATCH) gets the method as a suffix on its second operation; a name two domains
+/// use takes the tag as a prefix.
+fn unique_operation_ids(doc: &mut utoipa::openapi::OpenApi) {
+    let mut seen = std::collections::HashSet::new();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let prefix = ALIASES
+            .iter()
+            .find(|(alias, _)| path.starts_with(alias))
+            .map_or("", |(_, prefix)| prefix);
+        let ops = [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+            ("head", &mut item.head),
+        ];
+        for (method, op) in ops {
+            let Some(op) = op else { continue };
+            let Some(id) = &op.operation_id else { continue };
+            let mut id = format!("{prefix}{id}");
+            if seen.contains(&id)
+                && let Some(tag) = op.tags.as_ref().and_then(|t| t.first())
+            {
+                id = format!("{tag}_{id}");
+            }
+            if seen.contains(&id) {
+                id = format!("{id}_{method}");
+            }
+            seen.insert(id.clone());
+            op.operation_id = Some(id);
         }
     }
-    item
 }
 
-/// The whole document, with the contract's aliases (`/api/auth/…` = `/api/users/…`, `/api/token/refresh`).
+/// The whole document: the operations the routers registered, with the shared parts.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
+    doc.merge(crate::app::api(0).into_openapi());
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    let mut aliases = Vec::new();
-    for (path, item) in &doc.paths.paths {
-        if let Some(rest) = path.strip_prefix("/api/garages") {
-            aliases.push((
-                format!("/api/recommended{rest}"),
-                renamed(item.clone(), "recommended_"),
-            ));
-        }
-        if let Some(rest) = path.strip_prefix("/api/users/") {
-            aliases.push((format!("/api/auth/{rest}"), renamed(item.clone(), "auth_")));
-            if rest == "refresh" {
-                aliases.push((
-                    "/api/token/refresh".to_owned(),
-                    renamed(item.clone(), "token_"),
-                ));
-            }
-        }
-    }
-    for (path, item) in aliases {
-        doc.paths.paths.insert(path, item);
-    }
+    unique_operation_ids(&mut doc);
     doc
 }
 
-pub fn document_json() -> String {
-    document()
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".to_owned())
+/// The document as served (built once).
+pub fn document_json() -> &'static str {
+    static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    JSON.get_or_init(|| {
+        document()
+            .to_pretty_json()
+            .unwrap_or_else(|_| "{}".to_owned())
+    })
 }
 
 #[derive(rust_embed::Embed)]

@@ -9,34 +9,26 @@ pub mod handlers;
 pub mod repo;
 pub mod service;
 
-use axum::Router;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/brands",
-            get(handlers::list_brands).post(handlers::create_brand),
-        )
-        .route(
-            "/api/brands/{id}",
-            get(handlers::get_brand)
-                .put(handlers::put_brand)
-                .patch(handlers::patch_brand)
-                .delete(handlers::delete_brand),
-        )
-        .route("/api/brands/{id}/models", get(handlers::brand_models))
-        .route(
-            "/api/models",
-            get(handlers::list_models).post(handlers::create_model),
-        )
-        .route(
-            "/api/models/{id}",
-            get(handlers::get_model)
-                .put(handlers::put_model)
-                .patch(handlers::patch_model)
-                .delete(handlers::delete_model),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(handlers::list_brands, handlers::create_brand))
+        .routes(routes!(
+            handlers::get_brand,
+            handlers::put_brand,
+            handlers::patch_brand,
+            handlers::delete_brand
+        ))
+        .routes(routes!(handlers::brand_models))
+        .routes(routes!(handlers::list_models, handlers::create_model))
+        .routes(routes!(
+            handlers::get_model,
+            handlers::put_model,
+            handlers::patch_model,
+            handlers::delete_model
+        ))
 }

@@ -91,7 +91,7 @@ pub async fn get_document(
 }
 
 /// Update metadata (JSON) or metadata and the file (multipart).
-#[utoipa::path(patch, path = "/api/documents/{id}", tag = "documents", security(("bearer" = [])), params(("id" = i64, Path, description = "document id")), request_body = Object,
+#[utoipa::path(method(put, patch), path = "/api/documents/{id}", tag = "documents", security(("bearer" = [])), params(("id" = i64, Path, description = "document id")), request_body = Object,
     responses((status = 200, description = "the document"), (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
 pub async fn update_document(
     State(state): State<AppState>,

@@ -17,39 +17,32 @@ pub mod service;
 pub mod storage;
 pub mod upload;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
-pub fn router(max_upload: u64) -> Router<AppState> {
+pub fn router(max_upload: u64) -> OpenApiRouter<AppState> {
     // Uploads may be as large as the file limit plus 64 KiB of form overhead; the file size itself is checked
     // while streaming so that the answer names the field.
     let limit = DefaultBodyLimit::max((max_upload + 64 * 1024) as usize);
-    Router::new()
-        .route(
-            "/api/documents",
-            get(handlers::list_documents)
-                .post(handlers::create_document)
-                .layer(limit),
-        )
-        .route(
-            "/api/documents/batch_analyze",
-            post(handlers::batch_analyze),
-        )
-        .route("/api/documents/by_type", get(handlers::by_type))
-        .route("/api/documents/unanalyzed", get(handlers::unanalyzed))
-        .route("/api/documents/stats", get(handlers::document_stats))
-        .route("/api/documents/by_vehicle", get(handlers::by_vehicle))
-        .route(
-            "/api/documents/{id}",
-            get(handlers::get_document)
-                .put(handlers::update_document)
-                .patch(handlers::update_document)
-                .delete(handlers::delete_document)
-                .layer(limit),
-        )
-        .route("/api/documents/{id}/download", get(handlers::download))
-        .route("/api/documents/{id}/analyze", post(handlers::analyze))
+    let (schemas, paths, list) = routes!(handlers::list_documents, handlers::create_document);
+    let list = (schemas, paths, list.layer(limit));
+    let (schemas, paths, one) = routes!(
+        handlers::get_document,
+        handlers::update_document,
+        handlers::delete_document
+    );
+    let one = (schemas, paths, one.layer(limit));
+    OpenApiRouter::new()
+        .routes(list)
+        .routes(routes!(handlers::batch_analyze))
+        .routes(routes!(handlers::by_type))
+        .routes(routes!(handlers::unanalyzed))
+        .routes(routes!(handlers::document_stats))
+        .routes(routes!(handlers::by_vehicle))
+        .routes(one)
+        .routes(routes!(handlers::download))
+        .routes(routes!(handlers::analyze))
 }

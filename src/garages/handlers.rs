@@ -22,7 +22,7 @@ fn viewer(user: &Option<AuthUser>) -> Viewer {
 }
 
 /// The directory (filters `city`, `postal_code`, `country`; `search`; `ordering`; distance search with `near`).
-#[utoipa::path(get, path = "/api/garages", tag = "garages",
+#[utoipa::path(get, path = "/", tag = "garages",
     params(("city" = Option<String>, Query, description = "case-insensitive exact"), ("postal_code" = Option<String>, Query, description = "exact"),
         ("country" = Option<String>, Query, description = "case-insensitive exact"), ("search" = Option<String>, Query, description = "name, address, city, specialties"),
         ("near" = Option<String>, Query, description = "lat,lng"), ("radius_km" = Option<f64>, Query, description = "0 < R ≤ 500, default 10"),
@@ -41,7 +41,7 @@ pub async fn list_garages(
 }
 
 /// Create a garage (admin).
-#[utoipa::path(post, path = "/api/garages", tag = "garages", security(("bearer" = [])), request_body = Object,
+#[utoipa::path(post, path = "/", tag = "garages", security(("bearer" = [])), request_body = Object,
     responses((status = 201, description = "the garage"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied")))]
 pub async fn create_garage(
     State(state): State<AppState>,
@@ -53,7 +53,7 @@ pub async fn create_garage(
 }
 
 /// Garages with at least 3 reviews, best rated first.
-#[utoipa::path(get, path = "/api/garages/top_rated", tag = "garages", params(("limit" = Option<i64>, Query, description = "1–100, default 10")),
+#[utoipa::path(get, path = "/top_rated", tag = "garages", params(("limit" = Option<i64>, Query, description = "1–100, default 10")),
     responses((status = 200, description = "array"), (status = 400, description = "validation_error")))]
 pub async fn top_rated(
     State(state): State<AppState>,
@@ -66,7 +66,7 @@ pub async fn top_rated(
 }
 
 /// Garages within `radius` km of `lat`,`lng`, nearest first.
-#[utoipa::path(get, path = "/api/garages/search_nearby", tag = "garages",
+#[utoipa::path(get, path = "/search_nearby", tag = "garages",
     params(("lat" = f64, Query, description = "latitude"), ("lng" = f64, Query, description = "longitude"), ("radius" = Option<f64>, Query, description = "km, default 10")),
     responses((status = 200, description = "array with distance_km"), (status = 400, description = "validation_error")))]
 pub async fn search_nearby(
@@ -80,7 +80,7 @@ pub async fn search_nearby(
 }
 
 /// Garages with a specialty (a token is required).
-#[utoipa::path(get, path = "/api/garages/by_specialty", tag = "garages", security(("bearer" = [])),
+#[utoipa::path(get, path = "/by_specialty", tag = "garages", security(("bearer" = [])),
     params(("specialty" = Option<String>, Query, description = "case-insensitive exact element")), responses((status = 200, description = "array"), (status = 401, description = "not_authenticated")))]
 pub async fn by_specialty(
     State(state): State<AppState>,
@@ -93,7 +93,7 @@ pub async fn by_specialty(
 }
 
 /// One garage with all its reviews.
-#[utoipa::path(get, path = "/api/garages/{id}", tag = "garages", params(("id" = i64, Path, description = "garage id")),
+#[utoipa::path(get, path = "/{id}", tag = "garages", params(("id" = i64, Path, description = "garage id")),
     responses((status = 200, description = "the garage"), (status = 404, description = "not_found")))]
 pub async fn get_garage(
     State(state): State<AppState>,
@@ -104,7 +104,7 @@ pub async fn get_garage(
 }
 
 /// Replace a garage (admin).
-#[utoipa::path(put, path = "/api/garages/{id}", tag = "garages", security(("bearer" = [])), params(("id" = i64, Path, description = "garage id")), request_body = Object,
+#[utoipa::path(put, path = "/{id}", tag = "garages", security(("bearer" = [])), params(("id" = i64, Path, description = "garage id")), request_body = Object,
     responses((status = 200, description = "the garage"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
 pub async fn put_garage(
     State(state): State<AppState>,
@@ -120,7 +120,7 @@ pub async fn put_garage(
 }
 
 /// Update a garage (admin).
-#[utoipa::path(patch, path = "/api/garages/{id}", tag = "garages", security(("bearer" = [])), params(("id" = i64, Path, description = "garage id")), request_body = Object,
+#[utoipa::path(patch, path = "/{id}", tag = "garages", security(("bearer" = [])), params(("id" = i64, Path, description = "garage id")), request_body = Object,
     responses((status = 200, description = "the garage"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
 pub async fn patch_garage(
     State(state): State<AppState>,
@@ -136,7 +136,7 @@ pub async fn patch_garage(
 }
 
 /// Delete a garage with its reviews (admin).
-#[utoipa::path(delete, path = "/api/garages/{id}", tag = "garages", security(("bearer" = [])), params(("id" = i64, Path, description = "garage id")),
+#[utoipa::path(delete, path = "/{id}", tag = "garages", security(("bearer" = [])), params(("id" = i64, Path, description = "garage id")),
     responses((status = 204, description = "deleted"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
 pub async fn delete_garage(
     State(state): State<AppState>,

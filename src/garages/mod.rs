@@ -11,43 +11,36 @@ pub mod repo;
 pub mod reviews;
 pub mod service;
 
-use axum::Router;
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
-fn garage_routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/",
-            get(handlers::list_garages).post(handlers::create_garage),
-        )
-        .route("/top_rated", get(handlers::top_rated))
-        .route("/search_nearby", get(handlers::search_nearby))
-        .route("/by_specialty", get(handlers::by_specialty))
-        .route(
-            "/{id}",
-            get(handlers::get_garage)
-                .put(handlers::put_garage)
-                .patch(handlers::patch_garage)
-                .delete(handlers::delete_garage),
-        )
-        .route("/{id}/add_review", post(reviews::add_review))
+fn garage_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(handlers::list_garages, handlers::create_garage))
+        .routes(routes!(handlers::top_rated))
+        .routes(routes!(handlers::search_nearby))
+        .routes(routes!(handlers::by_specialty))
+        .routes(routes!(
+            handlers::get_garage,
+            handlers::put_garage,
+            handlers::patch_garage,
+            handlers::delete_garage
+        ))
+        .routes(routes!(reviews::add_review))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Garages under `/api/garages/` and again under `/api/recommended/`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .nest("/api/garages", garage_routes())
         .nest("/api/recommended", garage_routes())
-        .route(
-            "/api/reviews",
-            get(reviews::list_reviews).post(reviews::create_review),
-        )
-        .route(
-            "/api/reviews/{id}",
-            get(reviews::get_review)
-                .put(reviews::put_review)
-                .patch(reviews::patch_review)
-                .delete(reviews::delete_review),
-        )
+        .routes(routes!(reviews::list_reviews, reviews::create_review))
+        .routes(routes!(
+            reviews::get_review,
+            reviews::put_review,
+            reviews::patch_review,
+            reviews::delete_review
+        ))
 }

@@ -223,7 +223,7 @@ pub async fn create_review(
 }
 
 /// Create or update the caller's review of this garage: 201 new, 200 updated.
-#[utoipa::path(post, path = "/api/garages/{id}/add_review", tag = "garages", security(("bearer" = [])), params(("id" = i64, Path, description = "garage id")), request_body = Object,
+#[utoipa::path(post, path = "/{id}/add_review", tag = "garages", security(("bearer" = [])), params(("id" = i64, Path, description = "garage id")), request_body = Object,
     responses((status = 201, description = "new review"), (status = 200, description = "updated review"), (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
 pub async fn add_review(
     State(state): State<AppState>,

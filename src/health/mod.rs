@@ -8,21 +8,22 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::extract::CallerIsAdmin;
 use crate::db::ts;
 use crate::scheduler::{JobCtx, JobOutcome};
 
-pub fn router() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/api/health", get(health))
-        .route("/api/health/db", get(health_db))
-        .route("/api/health/smtp", get(health_smtp))
-        .route("/api/health/stripe", get(health_stripe))
-        .route("/api/health/ocr", get(health_ocr))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(health_db))
+        .routes(routes!(health_smtp))
+        .routes(routes!(health_stripe))
+        .routes(routes!(health_ocr))
 }
 
 /// Recent check results, so that public, unthrottled probes cannot turn into load: the external (SMTP) check is

@@ -11,26 +11,25 @@ pub mod model;
 pub mod repo;
 pub mod service;
 
-use axum::Router;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/maintenances",
-            get(handlers::list_maintenances).post(handlers::create_maintenance),
-        )
-        .route("/api/maintenances/upcoming", get(handlers::upcoming))
-        .route("/api/maintenances/recent", get(handlers::recent))
-        .route("/api/maintenances/stats", get(handlers::maintenance_stats))
-        .route("/api/maintenances/by_vehicle", get(handlers::by_vehicle))
-        .route(
-            "/api/maintenances/{id}",
-            get(handlers::get_maintenance)
-                .put(handlers::put_maintenance)
-                .patch(handlers::patch_maintenance)
-                .delete(handlers::delete_maintenance),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(
+            handlers::list_maintenances,
+            handlers::create_maintenance
+        ))
+        .routes(routes!(handlers::upcoming))
+        .routes(routes!(handlers::recent))
+        .routes(routes!(handlers::maintenance_stats))
+        .routes(routes!(handlers::by_vehicle))
+        .routes(routes!(
+            handlers::get_maintenance,
+            handlers::put_maintenance,
+            handlers::patch_maintenance,
+            handlers::delete_maintenance
+        ))
 }

@@ -107,7 +107,7 @@ pub async fn get_notification(
 }
 
 /// Update `is_read` (PUT or PATCH).
-#[utoipa::path(patch, path = "/api/notifications/{id}", tag = "notifications", security(("bearer" = [])), params(("id" = i64, Path, description = "id")), request_body = Object,
+#[utoipa::path(method(put, patch), path = "/api/notifications/{id}", tag = "notifications", security(("bearer" = [])), params(("id" = i64, Path, description = "id")), request_body = Object,
     responses((status = 200, description = "the notification"), (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
 pub async fn update_notification(
     State(state): State<AppState>,

@@ -9,48 +9,28 @@ pub mod handlers;
 pub mod repo;
 pub mod service;
 
-use axum::Router;
-use axum::routing::{delete, get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/notifications",
-            get(handlers::list_notifications).post(handlers::create_notification),
-        )
-        .route("/api/notifications/unread", get(handlers::unread))
-        .route(
-            "/api/notifications/unread_count",
-            get(handlers::unread_count),
-        )
-        .route(
-            "/api/notifications/mark_all_as_read",
-            post(handlers::mark_all_as_read),
-        )
-        .route(
-            "/api/notifications/delete_all_read",
-            delete(handlers::delete_all_read),
-        )
-        .route("/api/notifications/by_type", get(handlers::by_type))
-        .route(
-            "/api/notifications/stats",
-            get(handlers::notification_stats),
-        )
-        .route(
-            "/api/notifications/{id}",
-            get(handlers::get_notification)
-                .put(handlers::update_notification)
-                .patch(handlers::update_notification)
-                .delete(handlers::delete_notification),
-        )
-        .route(
-            "/api/notifications/{id}/mark_as_read",
-            post(handlers::mark_as_read),
-        )
-        .route(
-            "/api/notifications/{id}/mark_as_unread",
-            post(handlers::mark_as_unread),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(
+            handlers::list_notifications,
+            handlers::create_notification
+        ))
+        .routes(routes!(handlers::unread))
+        .routes(routes!(handlers::unread_count))
+        .routes(routes!(handlers::mark_all_as_read))
+        .routes(routes!(handlers::delete_all_read))
+        .routes(routes!(handlers::by_type))
+        .routes(routes!(handlers::notification_stats))
+        .routes(routes!(
+            handlers::get_notification,
+            handlers::update_notification,
+            handlers::delete_notification
+        ))
+        .routes(routes!(handlers::mark_as_read))
+        .routes(routes!(handlers::mark_as_unread))
 }

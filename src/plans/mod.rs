@@ -10,19 +10,16 @@ pub mod model;
 pub mod repo;
 pub mod service;
 
-use axum::Router;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/plans", get(handlers::list_plans))
-        .route("/api/plans/{id}", get(handlers::get_plan))
-        .route("/api/subscriptions/plans", get(handlers::catalog))
-        .route("/api/subscriptions/usage", get(handlers::usage))
-        .route(
-            "/api/subscriptions/check-limits",
-            get(handlers::check_limits),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(handlers::list_plans))
+        .routes(routes!(handlers::get_plan))
+        .routes(routes!(handlers::catalog))
+        .routes(routes!(handlers::usage))
+        .routes(routes!(handlers::check_limits))
 }

@@ -10,24 +10,23 @@ pub mod model;
 pub mod repo;
 pub mod service;
 
-use axum::Router;
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/settings", get(handlers::list_settings))
-        .route("/api/settings/me", get(handlers::get_my_settings))
-        .route(
-            "/api/settings/update_me",
-            axum::routing::put(handlers::put_my_settings).patch(handlers::patch_my_settings),
-        )
-        .route("/api/settings/reset", post(handlers::reset_settings))
-        .route(
-            "/api/settings/{id}",
-            get(handlers::get_settings)
-                .put(handlers::put_settings)
-                .patch(handlers::patch_settings),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(handlers::list_settings))
+        .routes(routes!(handlers::get_my_settings))
+        .routes(routes!(
+            handlers::put_my_settings,
+            handlers::patch_my_settings
+        ))
+        .routes(routes!(handlers::reset_settings))
+        .routes(routes!(
+            handlers::get_settings,
+            handlers::put_settings,
+            handlers::patch_settings
+        ))
 }

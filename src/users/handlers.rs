@@ -21,7 +21,7 @@ fn client(ip: ClientIp, ua: UserAgent) -> service::Client {
 }
 
 /// Create the account; mails a welcome and a verification code.
-#[utoipa::path(post, path = "/api/users/register", tag = "auth", request_body = RegisterRequest,
+#[utoipa::path(post, path = "/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, description = "Registered: `{user, otp_required, email, detail}` or, with OTP policy off, `{user, otp_required, tokens}`"),
         (status = 400, description = "validation_error"), (status = 429, description = "throttled")))]
 pub async fn register(
@@ -36,7 +36,7 @@ pub async fn register(
 }
 
 /// Check the password; mails a code (second factor) or returns tokens.
-#[utoipa::path(post, path = "/api/users/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, description = "`{otp_required: true, email, detail}` or `{otp_required: false, user, tokens}`"),
         (status = 401, description = "invalid_credentials"), (status = 429, description = "throttled or otp_locked")))]
 pub async fn login(
@@ -52,7 +52,7 @@ pub async fn login(
 }
 
 /// Redeem a code: user, tokens and a new session.
-#[utoipa::path(post, path = "/api/users/verify-otp", tag = "auth", request_body = VerifyOtpRequest,
+#[utoipa::path(post, path = "/verify-otp", tag = "auth", request_body = VerifyOtpRequest,
     responses((status = 200, description = "`{message, verified, user, tokens}`"), (status = 400, description = "otp_invalid or validation_error"),
         (status = 429, description = "otp_locked or throttled")))]
 pub async fn verify_otp(
@@ -67,7 +67,7 @@ pub async fn verify_otp(
 }
 
 /// New code for a pending challenge (same answer whatever the email).
-#[utoipa::path(post, path = "/api/users/resend-otp", tag = "auth", request_body = EmailRequest,
+#[utoipa::path(post, path = "/resend-otp", tag = "auth", request_body = EmailRequest,
     responses((status = 200, description = "`{message}`"), (status = 429, description = "throttled")))]
 pub async fn resend_otp(
     State(state): State<AppState>,
@@ -82,7 +82,7 @@ pub async fn resend_otp(
 }
 
 /// Rotate the refresh token.
-#[utoipa::path(post, path = "/api/users/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, description = "`{access, refresh}`", body = Tokens),
         (status = 401, description = "token_invalid, token_expired, token_revoked, token_reused or account_disabled")))]
 pub async fn refresh(
@@ -93,7 +93,7 @@ pub async fn refresh(
 }
 
 /// Revoke the current session (and another one given by its refresh token).
-#[utoipa::path(post, path = "/api/users/logout", tag = "auth", request_body = LogoutRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/logout", tag = "auth", request_body = LogoutRequest, security(("bearer" = [])),
     responses((status = 200, description = "`{message}`"), (status = 401, description = "not authenticated")))]
 pub async fn logout(
     State(state): State<AppState>,
@@ -104,7 +104,7 @@ pub async fn logout(
 }
 
 /// The caller's profile.
-#[utoipa::path(get, path = "/api/users/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401, description = "not authenticated")))]
 pub async fn get_me(
     State(state): State<AppState>,
@@ -114,7 +114,7 @@ pub async fn get_me(
 }
 
 /// Full update of the profile (email, first_name, last_name required).
-#[utoipa::path(put, path = "/api/users/me", tag = "auth", request_body = ProfileRequest, security(("bearer" = [])),
+#[utoipa::path(put, path = "/me", tag = "auth", request_body = ProfileRequest, security(("bearer" = [])),
     responses((status = 200, body = User), (status = 400, description = "validation_error")))]
 pub async fn put_me(
     State(state): State<AppState>,
@@ -127,7 +127,7 @@ pub async fn put_me(
 }
 
 /// Partial update of the profile; a new email waits for its code.
-#[utoipa::path(patch, path = "/api/users/me", tag = "auth", request_body = ProfileRequest, security(("bearer" = [])),
+#[utoipa::path(patch, path = "/me", tag = "auth", request_body = ProfileRequest, security(("bearer" = [])),
     responses((status = 200, body = User), (status = 400, description = "validation_error")))]
 pub async fn patch_me(
     State(state): State<AppState>,
@@ -140,7 +140,7 @@ pub async fn patch_me(
 }
 
 /// Confirm a new email address with its code.
-#[utoipa::path(post, path = "/api/users/confirm-email-change", tag = "auth", request_body = OtpCodeRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/confirm-email-change", tag = "auth", request_body = OtpCodeRequest, security(("bearer" = [])),
     responses((status = 200, body = User), (status = 400, description = "otp_invalid or validation_error"), (status = 429, description = "otp_locked")))]
 pub async fn confirm_email_change(
     State(state): State<AppState>,
@@ -155,7 +155,7 @@ pub async fn confirm_email_change(
 }
 
 /// Change the password; every session is revoked and a new one opened for the caller.
-#[utoipa::path(post, path = "/api/users/change-password", tag = "auth", request_body = ChangePasswordRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/change-password", tag = "auth", request_body = ChangePasswordRequest, security(("bearer" = [])),
     responses((status = 200, description = "`{message, tokens}`"), (status = 400, description = "validation_error")))]
 pub async fn change_password(
     State(state): State<AppState>,
@@ -170,7 +170,7 @@ pub async fn change_password(
 }
 
 /// Mail a reset link (same answer for every email).
-#[utoipa::path(post, path = "/api/users/forgot-password", tag = "auth", request_body = EmailRequest,
+#[utoipa::path(post, path = "/forgot-password", tag = "auth", request_body = EmailRequest,
     responses((status = 200, description = "`{message}`"), (status = 429, description = "throttled")))]
 pub async fn forgot_password(
     State(state): State<AppState>,
@@ -185,7 +185,7 @@ pub async fn forgot_password(
 }
 
 /// Tell whether a reset token is usable.
-#[utoipa::path(post, path = "/api/users/validate-reset-token", tag = "auth", request_body = TokenRequest,
+#[utoipa::path(post, path = "/validate-reset-token", tag = "auth", request_body = TokenRequest,
     responses((status = 200, description = "`{valid, message}`"), (status = 429, description = "throttled")))]
 pub async fn validate_reset_token(
     State(state): State<AppState>,
@@ -200,7 +200,7 @@ pub async fn validate_reset_token(
 }
 
 /// Set a new password with a reset token.
-#[utoipa::path(post, path = "/api/users/reset-password", tag = "auth", request_body = ResetPasswordRequest,
+#[utoipa::path(post, path = "/reset-password", tag = "auth", request_body = ResetPasswordRequest,
     responses((status = 200, description = "`{message}`"), (status = 400, description = "invalid_reset_token or validation_error")))]
 pub async fn reset_password(
     State(state): State<AppState>,
@@ -215,7 +215,7 @@ pub async fn reset_password(
 }
 
 /// The caller's active sessions, newest first (paginated).
-#[utoipa::path(get, path = "/api/users/sessions", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/sessions", tag = "auth", security(("bearer" = [])),
     params(("page" = Option<i64>, Query, description = "1-based page"), ("page_size" = Option<i64>, Query, description = "≤ 100")),
     responses((status = 200, description = "`{count, next, previous, results: [Session]}`"), (status = 404, description = "invalid_page")))]
 pub async fn list_sessions(
@@ -230,7 +230,7 @@ pub async fn list_sessions(
 }
 
 /// Revoke every active session except the current one.
-#[utoipa::path(delete, path = "/api/users/sessions", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/sessions", tag = "auth", security(("bearer" = [])),
     responses((status = 200, description = "`{revoked}`")))]
 pub async fn revoke_other_sessions(
     State(state): State<AppState>,
@@ -242,7 +242,7 @@ pub async fn revoke_other_sessions(
 }
 
 /// Revoke one of the caller's sessions.
-#[utoipa::path(delete, path = "/api/users/sessions/{id}", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/sessions/{id}", tag = "auth", security(("bearer" = [])),
     params(("id" = i64, Path, description = "session id")),
     responses((status = 204, description = "revoked"), (status = 404, description = "not_found")))]
 pub async fn revoke_session(

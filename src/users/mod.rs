@@ -16,46 +16,43 @@ pub mod service;
 pub mod sessions;
 pub mod tokens;
 
-use axum::Router;
-use axum::routing::{delete, get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
-fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/register", post(handlers::register))
-        .route("/login", post(handlers::login))
-        .route("/verify-otp", post(handlers::verify_otp))
-        .route("/resend-otp", post(handlers::resend_otp))
-        .route("/refresh", post(handlers::refresh))
-        .route("/logout", post(handlers::logout))
-        .route(
-            "/me",
-            get(handlers::get_me)
-                .put(handlers::put_me)
-                .patch(handlers::patch_me),
-        )
-        .route(
-            "/confirm-email-change",
-            post(handlers::confirm_email_change),
-        )
-        .route("/change-password", post(handlers::change_password))
-        .route("/forgot-password", post(handlers::forgot_password))
-        .route(
-            "/validate-reset-token",
-            post(handlers::validate_reset_token),
-        )
-        .route("/reset-password", post(handlers::reset_password))
-        .route(
-            "/sessions",
-            get(handlers::list_sessions).delete(handlers::revoke_other_sessions),
-        )
-        .route("/sessions/{id}", delete(handlers::revoke_session))
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(handlers::register))
+        .routes(routes!(handlers::login))
+        .routes(routes!(handlers::verify_otp))
+        .routes(routes!(handlers::resend_otp))
+        .routes(routes!(handlers::refresh))
+        .routes(routes!(handlers::logout))
+        .routes(routes!(
+            handlers::get_me,
+            handlers::put_me,
+            handlers::patch_me
+        ))
+        .routes(routes!(handlers::confirm_email_change))
+        .routes(routes!(handlers::change_password))
+        .routes(routes!(handlers::forgot_password))
+        .routes(routes!(handlers::validate_reset_token))
+        .routes(routes!(handlers::reset_password))
+        .routes(routes!(
+            handlers::list_sessions,
+            handlers::revoke_other_sessions
+        ))
+        .routes(routes!(handlers::revoke_session))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// The same endpoints under `/api/users/` and `/api/auth/`; refresh also as `/api/token/refresh/`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .nest("/api/users", routes())
         .nest("/api/auth", routes())
-        .route("/api/token/refresh", post(handlers::refresh))
+        .nest(
+            "/api/token",
+            OpenApiRouter::new().routes(routes!(handlers::refresh)),
+        )
 }

@@ -10,35 +10,22 @@ pub mod model;
 pub mod repo;
 pub mod service;
 
-use axum::Router;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/vehicles",
-            get(handlers::list_vehicles).post(handlers::create_vehicle),
-        )
-        .route("/api/vehicles/stats", get(handlers::vehicle_stats))
-        .route(
-            "/api/vehicles/{id}",
-            get(handlers::get_vehicle)
-                .put(handlers::put_vehicle)
-                .patch(handlers::patch_vehicle)
-                .delete(handlers::delete_vehicle),
-        )
-        .route(
-            "/api/vehicles/{id}/maintenances",
-            get(handlers::vehicle_maintenances),
-        )
-        .route(
-            "/api/vehicles/{id}/documents",
-            get(handlers::vehicle_documents),
-        )
-        .route(
-            "/api/vehicles/{id}/diagnostics",
-            get(handlers::vehicle_diagnostics),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(handlers::list_vehicles, handlers::create_vehicle))
+        .routes(routes!(handlers::vehicle_stats))
+        .routes(routes!(
+            handlers::get_vehicle,
+            handlers::put_vehicle,
+            handlers::patch_vehicle,
+            handlers::delete_vehicle
+        ))
+        .routes(routes!(handlers::vehicle_maintenances))
+        .routes(routes!(handlers::vehicle_documents))
+        .routes(routes!(handlers::vehicle_diagnostics))
 }
