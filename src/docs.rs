@@ -14,7 +14,8 @@ use crate::app::AppState;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "AutoTrack API", description = "Self-hosted backend for car owners, garages and small fleets."),
-    components(schemas(crate::users::model::User, crate::users::model::Tokens, crate::users::model::Session)),
+    components(schemas(crate::users::model::User, crate::users::model::Tokens, crate::users::model::Session,
+        crate::error::ProblemBody)),
     modifiers(&BearerAuth),
 )]
 struct ApiDoc;
@@ -80,12 +81,67 @@ fn unique_operation_ids(doc: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// Error answers are problem+json (README §9): every 4xx/5xx response gets the `ProblemBody` schema (its
+/// description names the codes), and every operation that needs a token documents its 401. Successful answers
+/// without a description get one (OpenAPI requires it).
+fn problem_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = || {
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("ProblemBody")))
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let responses = &mut op.responses.responses;
+            if secured && !responses.contains_key("401") {
+                responses.insert(
+                    "401".to_owned(),
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("not_authenticated, token_invalid, token_expired, token_revoked or account_disabled")
+                            .build(),
+                    ),
+                );
+            }
+            for (status, response) in responses.iter_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                let error = status.parse::<u16>().is_ok_and(|s| s >= 400);
+                if error && response.content.is_empty() {
+                    response
+                        .content
+                        .insert("application/problem+json".to_owned(), RefOr::T(problem()));
+                }
+                if response.description.is_empty() {
+                    response.description = match status.as_str() {
+                        "201" => "Created",
+                        "204" => "No content",
+                        _ => "OK",
+                    }
+                    .to_owned();
+                }
+            }
+        }
+    }
+}
+
 /// The whole document: the operations the routers registered, with the shared parts.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::app::api(0).into_openapi());
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     unique_operation_ids(&mut doc);
+    problem_responses(&mut doc);
     doc
 }
 

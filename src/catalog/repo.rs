@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Value, json};
 
-use crate::http::list::{Where, fetch_page};
+use crate::db::query::{Where, fetch_page};
 
 const BRAND: &str = "SELECT b.id, b.name, b.logo_url, (SELECT count(*) FROM car_models m WHERE m.brand_id = b.id), \
     b.created_at, b.updated_at FROM car_brands b";

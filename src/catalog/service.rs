@@ -7,9 +7,10 @@ use serde_json::{Map, Value};
 
 use super::repo::{self, ModelFields};
 use crate::app::AppState;
+use crate::db::query::{Where, order_by_with};
 use crate::db::ts;
 use crate::error::{AppError, AppResult};
-use crate::http::list::{PageRequest, Where, envelope, id_param, order_by_with};
+use crate::http::list::{PageRequest, envelope, id_param};
 use crate::http::validate::Input;
 use crate::i18n::{Tr, msg};
 
@@ -20,9 +21,9 @@ pub async fn list_brands(
 ) -> AppResult<Value> {
     let page = PageRequest::from_query(&query)?;
     let mut filter = Where::default();
-    filter.search(&query, &["b.name"]);
+    filter.search(&crate::http::list::search_terms(&query), &["b.name"]);
     let order = order_by_with(
-        &query,
+        crate::http::list::ordering(&query),
         &[("name", "b.name"), ("created_at", "b.created_at")],
         "b.name ASC",
         "b.id",
@@ -153,9 +154,12 @@ pub async fn list_models(
     if let Some(y) = id_param(&query, "year_end")? {
         filter.push("m.year_end = ?", y);
     }
-    filter.search(&query, &["m.name", "b.name"]);
+    filter.search(
+        &crate::http::list::search_terms(&query),
+        &["m.name", "b.name"],
+    );
     let order = order_by_with(
-        &query,
+        crate::http::list::ordering(&query),
         &[
             ("name", "m.name"),
             ("year_start", "m.year_start"),

@@ -3,6 +3,7 @@
 //! semaphore), never left to `SQLITE_BUSY`; every write is one `BEGIN IMMEDIATE` transaction.
 
 pub mod migrate;
+pub mod query;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::model::DocumentRow;
-use crate::http::list::{Where, fetch_page};
+use crate::db::query::{Where, fetch_page};
 
 const COLUMNS: &str = "d.id, d.user_id, d.vehicle_id, d.title, d.description, d.document_type, d.storage_key, \
     d.original_filename, d.file_size, d.mime_type, d.extracted_text, d.analysis_data, d.analysis_status, \

@@ -11,11 +11,10 @@ use super::repo::{self, FileFields, NewDocument};
 use super::upload::{Received, Upload};
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::db::query::{Where, order_by_with};
 use crate::db::ts;
 use crate::error::{AppError, AppResult};
-use crate::http::list::{
-    PageRequest, Where, bool_param, choice_param, envelope, id_param, order_by_with,
-};
+use crate::http::list::{PageRequest, bool_param, choice_param, envelope, id_param};
 use crate::http::validate::Input;
 use crate::i18n::Tr;
 use crate::plans::model::Resource;
@@ -39,7 +38,7 @@ fn render(
             Some(vid) => {
                 if let std::collections::hash_map::Entry::Vacant(e) = vehicles.entry(vid) {
                     let v = crate::vehicles::repo::find_for_owner(conn, user_id, vid)?
-                        .map(|v| v.to_json(&owner))
+                        .map(|v| serde_json::to_value(v.into_dto(&owner)).unwrap_or(Value::Null))
                         .unwrap_or(Value::Null);
                     e.insert(v);
                 }
@@ -305,7 +304,7 @@ pub async fn list(
         filter.push("d.analysis_status = ?", s);
     }
     filter.search(
-        &query,
+        &crate::http::list::search_terms(&query),
         &[
             "d.title",
             "d.description",
@@ -315,7 +314,7 @@ pub async fn list(
         ],
     );
     let order = order_by_with(
-        &query,
+        crate::http::list::ordering(&query),
         &[
             ("created_at", "d.created_at"),
             ("updated_at", "d.updated_at"),

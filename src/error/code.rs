@@ -6,7 +6,8 @@ use crate::i18n::Tr;
 
 /// Every problem code in use (README §9 and the module files), with its status, title and default detail. One
 /// match arm per code: a code without its texts does not compile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
 pub enum Code {
     ValidationError,
     InvalidJson,
@@ -40,6 +41,39 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in declaration order (a test checks it against the documented enum).
+    pub const ALL: [Code; 29] = [
+        Code::ValidationError,
+        Code::InvalidJson,
+        Code::OtpInvalid,
+        Code::InvalidResetToken,
+        Code::NotAuthenticated,
+        Code::InvalidCredentials,
+        Code::TokenInvalid,
+        Code::TokenExpired,
+        Code::TokenRevoked,
+        Code::TokenReused,
+        Code::AccountDisabled,
+        Code::PermissionDenied,
+        Code::NotFound,
+        Code::InvalidPage,
+        Code::MethodNotAllowed,
+        Code::Conflict,
+        Code::PlanLimitReached,
+        Code::AlreadyReviewed,
+        Code::PlanUpgradeRequired,
+        Code::AnalysisInProgress,
+        Code::AnalysisNotSupported,
+        Code::InternalError,
+        Code::ProviderError,
+        Code::BillingNotConfigured,
+        Code::PayloadTooLarge,
+        Code::UnsupportedMediaType,
+        Code::Throttled,
+        Code::OtpLocked,
+        Code::ServiceUnavailable,
+    ];
+
     /// Wire name, status, and texts: title en, title fr, default detail en, default detail fr.
     fn spec(self) -> (&'static str, StatusCode, [&'static str; 4]) {
         match self {
@@ -351,5 +385,25 @@ impl std::fmt::Display for Code {
 impl PartialEq<&str> for Code {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use utoipa::PartialSchema;
+
+    /// The OpenAPI enum of `code` (derived from the variants) lists exactly the wire names.
+    #[test]
+    fn the_documented_codes_are_the_wire_names() {
+        let schema = serde_json::to_value(Code::schema()).unwrap();
+        let documented: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let wire: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(documented, wire);
     }
 }

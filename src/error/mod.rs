@@ -30,6 +30,24 @@ pub struct AppError {
     pub source: Option<anyhow::Error>,
 }
 
+/// The problem+json body of every error answer (README §9), for the OpenAPI document; `Problem::body` writes it.
+#[derive(utoipa::ToSchema)]
+pub struct ProblemBody {
+    /// `urn:autotrack:problem:<code>`.
+    #[schema(rename = "type")]
+    pub kind: String,
+    /// Short name of the problem, in the caller's language.
+    pub title: String,
+    pub status: u16,
+    /// What happened, in the caller's language.
+    pub detail: String,
+    pub code: Code,
+    /// Field name → messages (`validation_error`).
+    pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// On 5xx answers: the `X-Request-Id`, to quote to the operator.
+    pub request_id: Option<String>,
+}
+
 /// The rendered-later form of an error, carried in response extensions.
 #[derive(Debug, Clone)]
 pub struct Problem {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::model::{GarageRow, ReviewRow};
-use crate::http::list::{Where, fetch_page};
+use crate::db::query::{Where, fetch_page};
 
 const GARAGE_COLUMNS: &str = "g.id, g.name, g.email, g.phone, g.address, g.city, g.postal_code, g.country, g.latitude, \
     g.longitude, g.description, g.specialties, g.certifications, g.average_rating_x100, g.total_reviews, g.created_at, \

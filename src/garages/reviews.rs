@@ -11,10 +11,11 @@ use super::repo;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::auth::extract::MaybeAuthUser;
+use crate::db::query::{Where, order_by_with};
 use crate::db::ts;
 use crate::error::{AppError, AppResult, Code};
 use crate::http::extract::{JsonBody, PathId, QueryMap};
-use crate::http::list::{PageRequest, Where, envelope, id_param, order_by_with};
+use crate::http::list::{PageRequest, envelope, id_param};
 use crate::http::validate::Input;
 use crate::i18n::Tr;
 
@@ -176,7 +177,7 @@ pub async fn list_reviews(
         }
     }
     let order = order_by_with(
-        &query,
+        crate::http::list::ordering(&query),
         &[("rating", "r.rating"), ("created_at", "r.created_at")],
         "r.created_at DESC",
         "r.id",

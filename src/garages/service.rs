@@ -8,9 +8,10 @@ use serde_json::{Map, Value};
 use super::model::{self, GarageRow, Viewer};
 use super::repo::{self, GarageFields, Near};
 use crate::app::AppState;
+use crate::db::query::{Where, order_by_with};
 use crate::db::ts;
 use crate::error::{AppError, AppResult};
-use crate::http::list::{PageRequest, Where, envelope, order_by_with, text_param};
+use crate::http::list::{PageRequest, envelope, text_param};
 use crate::i18n::Tr;
 
 fn bad_coordinates(param: &str) -> AppError {
@@ -84,7 +85,10 @@ fn base_filter(query: &HashMap<String, String>) -> Where {
             filter.push(&format!("{col} = ? COLLATE NOCASE"), v);
         }
     }
-    filter.search(query, &["g.name", "g.address", "g.city", "g.specialties"]);
+    filter.search(
+        &crate::http::list::search_terms(query),
+        &["g.name", "g.address", "g.city", "g.specialties"],
+    );
     filter
 }
 
@@ -111,7 +115,12 @@ pub async fn list(
         }
         None => ("NULL".to_owned(), "g.average_rating_x100 DESC, g.name ASC"),
     };
-    let order = order_by_with(&query, &allowed, default, "g.id");
+    let order = order_by_with(
+        crate::http::list::ordering(&query),
+        &allowed,
+        default,
+        "g.id",
+    );
     let (count, results) = state
         .db
         .read(move |c| {

@@ -203,7 +203,7 @@ async fn overall(state: &AppState) -> (Value, bool) {
 }
 
 /// Overall status with every check; 503 when the database fails.
-#[utoipa::path(get, path = "/api/health", tag = "health", responses((status = 200, description = "healthy or degraded"), (status = 503, description = "unhealthy")))]
+#[utoipa::path(get, path = "/api/health", tag = "health", responses((status = 200, description = "healthy or degraded", body = Object), (status = 503, description = "unhealthy", body = Object)))]
 pub async fn health(State(state): State<AppState>) -> Response {
     let (body, unhealthy) = overall(&state).await;
     let code = if unhealthy {
@@ -215,7 +215,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
 }
 
 /// The database check.
-#[utoipa::path(get, path = "/api/health/db", tag = "health", responses((status = 200, description = "connected"), (status = 503, description = "disconnected")))]
+#[utoipa::path(get, path = "/api/health/db", tag = "health", responses((status = 200, description = "connected", body = Object), (status = 503, description = "disconnected", body = Object)))]
 pub async fn health_db(State(state): State<AppState>) -> Response {
     match cached_db(&state).await {
         Ok((info, _)) => Json(json!({
@@ -230,7 +230,7 @@ pub async fn health_db(State(state): State<AppState>) -> Response {
 
 /// The SMTP check (connect, EHLO, TLS, login; no mail sent). Admins get a fresh check and the server's host, port
 /// and TLS mode; others the result of the last 30 s without them.
-#[utoipa::path(get, path = "/api/health/smtp", tag = "health", responses((status = 200, description = "connected or disabled"), (status = 503, description = "error")))]
+#[utoipa::path(get, path = "/api/health/smtp", tag = "health", responses((status = 200, description = "connected or disabled", body = Object), (status = 503, description = "error", body = Object)))]
 pub async fn health_smtp(
     State(state): State<AppState>,
     CallerIsAdmin(admin): CallerIsAdmin,
@@ -274,13 +274,13 @@ pub async fn health_smtp(
 }
 
 /// The Stripe check (disabled until billing exists).
-#[utoipa::path(get, path = "/api/health/stripe", tag = "health", responses((status = 200, description = "disabled")))]
+#[utoipa::path(get, path = "/api/health/stripe", tag = "health", responses((status = 200, description = "disabled", body = Object)))]
 pub async fn health_stripe() -> Response {
     Json(json!({"status": "disabled", "stripe": "not_configured", "message": "Stripe API key not configured"})).into_response()
 }
 
 /// The OCR check: a worker process loads the models (once; a success is remembered).
-#[utoipa::path(get, path = "/api/health/ocr", tag = "health", responses((status = 200, description = "ready or disabled"), (status = 503, description = "error")))]
+#[utoipa::path(get, path = "/api/health/ocr", tag = "health", responses((status = 200, description = "ready or disabled", body = Object), (status = 503, description = "error", body = Object)))]
 pub async fn health_ocr(State(state): State<AppState>) -> Response {
     if !state.ocr.enabled() {
         return Json(json!({"status": "disabled", "ocr": "disabled"})).into_response();

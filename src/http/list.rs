@@ -1,11 +1,18 @@
-//! List helpers every module reuses (README §7): page parameters, the `count/next/previous/results` envelope,
-//! ordering and search clauses built from per-resource allow-lists.
+//! Lists as every module serves them (README §7): the `List<F>` extractor (page, ordering, search and the
+//! module's typed filter `F`), the query-parameter readers filters use, and the `Page<T>` answer. The SQL side is
+//! `db::query`.
 
 use std::collections::HashMap;
 
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
+use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::http::extract::QueryMap;
 use crate::i18n::{Tr, msg};
 
 pub const DEFAULT_PAGE_SIZE: i64 = 20;
@@ -15,6 +22,15 @@ pub const MAX_PAGE_SIZE: i64 = 100;
 pub struct PageRequest {
     pub page: i64,
     pub page_size: i64,
+}
+
+impl Default for PageRequest {
+    fn default() -> PageRequest {
+        PageRequest {
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
 }
 
 impl PageRequest {
@@ -43,16 +59,139 @@ fn positive(query: &HashMap<String, String>, name: &str) -> AppResult<Option<i64
     }
 }
 
-/// The list envelope. `base` is the public URL, `path` and `query` those of the request (kept in the links).
-/// A page after the last one is 404 `invalid_page`; page 1 of an empty list is fine.
-pub fn envelope(
+/// One page of a list (README §7): the total count, the links to the neighbour pages, and the rows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    /// Rows matching the filters, over all pages.
+    pub count: i64,
+    /// The next page's URL, `null` on the last page.
+    pub next: Option<String>,
+    /// The previous page's URL, `null` on the first page.
+    pub previous: Option<String>,
+    pub results: Vec<T>,
+}
+
+/// The query parameters every list takes (documentation; `List` reads them).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// 1-based; a page after the last one is 404 `invalid_page`.
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    /// Rows per page, 20 by default; larger values count as 100.
+    #[param(minimum = 1)]
+    pub page_size: Option<i64>,
+    /// Comma-separated field names (the operation lists them), `-` first for descending; others are ignored.
+    pub ordering: Option<String>,
+    /// Words (split on spaces and commas, at most 10), each of which must appear in one of the searched fields.
+    pub search: Option<String>,
+}
+
+/// The `ordering` parameter, empty when absent.
+pub fn ordering(query: &HashMap<String, String>) -> &str {
+    query.get("ordering").map_or("", String::as_str)
+}
+
+/// The search terms of `search` (split on spaces and commas; at most 10 count).
+pub fn search_terms(query: &HashMap<String, String>) -> Vec<String> {
+    query
+        .get("search")
+        .map(|s| {
+            s.split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|t| !t.is_empty())
+                .take(10)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What a repo needs to read one page: the page, the requested ordering (`a,-b`, checked by the repo against its
+/// allow-list) and the search terms.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub page: PageRequest,
+    pub ordering: String,
+    pub search: Vec<String>,
+}
+
+impl ListQuery {
+    pub fn from_query(query: &HashMap<String, String>) -> AppResult<ListQuery> {
+        Ok(ListQuery {
+            page: PageRequest::from_query(query)?,
+            ordering: query.get("ordering").cloned().unwrap_or_default(),
+            search: search_terms(query),
+        })
+    }
+}
+
+/// A module's list filters, read from the query string (a bad value is a 400 naming the parameter).
+pub trait ListFilter: Sized {
+    fn from_query(query: &HashMap<String, String>) -> AppResult<Self>;
+}
+
+/// Lists without filters of their own.
+impl ListFilter for () {
+    fn from_query(_: &HashMap<String, String>) -> AppResult<()> {
+        Ok(())
+    }
+}
+
+/// A list request: the page, ordering and search, the module's typed filter `F`, and what the page links need.
+pub struct List<F> {
+    pub query: ListQuery,
+    pub filter: F,
+    links: Links,
+}
+
+/// The request's public URL and query string, kept in the `next`/`previous` links.
+struct Links {
+    base: String,
+    path: String,
+    query: HashMap<String, String>,
+}
+
+impl<F: ListFilter> FromRequestParts<AppState> for List<F> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let QueryMap(query) = QueryMap::from_request_parts(parts, state).await?;
+        // The path as the client sent it (before the trailing slash was trimmed for routing).
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.path(), |uri| uri.0.path())
+            .to_owned();
+        Ok(List {
+            query: ListQuery::from_query(&query)?,
+            filter: F::from_query(&query)?,
+            links: Links {
+                base: state.public_url.clone(),
+                path,
+                query,
+            },
+        })
+    }
+}
+
+impl<F> List<F> {
+    /// The page for `count` matching rows, of which `results` are this page's.
+    pub fn page<T>(&self, count: i64, results: Vec<T>) -> AppResult<Page<T>> {
+        let l = &self.links;
+        page(count, results, self.query.page, &l.base, &l.path, &l.query)
+    }
+}
+
+/// A page. `base` is the public URL, `path` and `query` those of the request (kept in the links). A page after
+/// the last one is 404 `invalid_page`; page 1 of an empty list is fine.
+pub fn page<T>(
     count: i64,
-    results: Vec<Value>,
+    results: Vec<T>,
     page: PageRequest,
     base: &str,
     path: &str,
     query: &HashMap<String, String>,
-) -> AppResult<Value> {
+) -> AppResult<Page<T>> {
     let last_page = if count == 0 {
         1
     } else {
@@ -62,186 +201,36 @@ pub fn envelope(
         return Err(AppError::invalid_page());
     }
     let link = |n: i64| -> String {
-        let mut pairs: Vec<(&str, String)> = query
+        let mut pairs: Vec<(&str, &str)> = query
             .iter()
             .filter(|(k, _)| k.as_str() != "page")
-            .map(|(k, v)| (k.as_str(), v.clone()))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         pairs.sort();
-        pairs.push(("page", n.to_string()));
+        let n = n.to_string();
+        pairs.push(("page", &n));
         let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
         format!("{base}{path}?{qs}")
     };
-    Ok(json!({
-        "count": count,
-        "next": (page.page < last_page).then(|| link(page.page + 1)),
-        "previous": (page.page > 1).then(|| link(page.page - 1)),
-        "results": results,
-    }))
+    Ok(Page {
+        count,
+        next: (page.page < last_page).then(|| link(page.page + 1)),
+        previous: (page.page > 1).then(|| link(page.page - 1)),
+        results,
+    })
 }
 
-/// `ORDER BY` from `ordering=a,-b`, limited to `allowed` (API name → SQL column); unknown fields are ignored.
-/// The final `id DESC` tie-breaker keeps pages stable.
-pub fn order_by(
+/// `page` as a JSON value, for the lists whose rows are not typed yet.
+pub fn envelope(
+    count: i64,
+    results: Vec<Value>,
+    page_request: PageRequest,
+    base: &str,
+    path: &str,
     query: &HashMap<String, String>,
-    allowed: &[(&str, &str)],
-    default: &str,
-) -> String {
-    order_by_with(query, allowed, default, "id")
-}
-
-/// `order_by` for queries where the id column needs a table prefix.
-pub fn order_by_with(
-    query: &HashMap<String, String>,
-    allowed: &[(&str, &str)],
-    default: &str,
-    id_col: &str,
-) -> String {
-    let requested = query.get("ordering").map(String::as_str).unwrap_or("");
-    // A column counts once (its first mention decides, as later ones could not change the order), so no
-    // ordering value can grow the ORDER BY past the allow-list, whatever its length.
-    let mut seen: Vec<&str> = Vec::new();
-    let mut keys: Vec<String> = requested
-        .split(',')
-        .filter_map(|raw| {
-            let raw = raw.trim();
-            let (desc, name) = match raw.strip_prefix('-') {
-                Some(n) => (true, n),
-                None => (false, raw),
-            };
-            let (_, col) = allowed.iter().find(|(api, _)| *api == name)?;
-            if seen.contains(col) {
-                return None;
-            }
-            seen.push(col);
-            Some(format!("{col} {}", if desc { "DESC" } else { "ASC" }))
-        })
-        .collect();
-    if keys.is_empty() && !default.is_empty() {
-        keys.push(default.to_owned());
-    }
-    // Ties break on the id in the direction of the last key, so that one (key, id) index can serve the order.
-    let dir = if keys.last().is_some_and(|k| k.ends_with(" ASC")) {
-        "ASC"
-    } else {
-        "DESC"
-    };
-    keys.push(format!("{id_col} {dir}"));
-    keys.join(", ")
-}
-
-/// A `search` clause: every term (split on spaces and commas) must match at least one column, case-insensitively.
-/// Returns the SQL condition and its parameters; `None` when `search` is empty.
-pub fn search_clause(
-    query: &HashMap<String, String>,
-    columns: &[&str],
-) -> Option<(String, Vec<String>)> {
-    let terms: Vec<&str> = query
-        .get("search")?
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|t| !t.is_empty())
-        .take(10)
-        .collect();
-    if terms.is_empty() || columns.is_empty() {
-        return None;
-    }
-    let mut parts = Vec::new();
-    let mut params = Vec::new();
-    for term in terms {
-        let escaped = term
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let any: Vec<String> = columns
-            .iter()
-            .map(|c| format!("{c} LIKE ? ESCAPE '\\'"))
-            .collect();
-        for _ in columns {
-            params.push(format!("%{escaped}%"));
-        }
-        parts.push(format!("({})", any.join(" OR ")));
-    }
-    Some((parts.join(" AND "), params))
-}
-
-/// A growing SQL `WHERE` with its parameters, for list filters and search.
-#[derive(Default)]
-pub struct Where {
-    clauses: Vec<String>,
-    pub params: Vec<rusqlite::types::Value>,
-}
-
-impl Where {
-    pub fn new(first: &str, value: impl Into<rusqlite::types::Value>) -> Where {
-        let mut w = Where::default();
-        w.push(first, value);
-        w
-    }
-
-    /// Adds `clause` (with one `?`) and its value.
-    pub fn push(&mut self, clause: &str, value: impl Into<rusqlite::types::Value>) {
-        self.clauses.push(clause.to_owned());
-        self.params.push(value.into());
-    }
-
-    /// Adds the `search` clause over `columns`, when the query has one.
-    pub fn search(&mut self, query: &HashMap<String, String>, columns: &[&str]) {
-        if let Some((sql, params)) = search_clause(query, columns) {
-            self.clauses.push(sql);
-            self.params
-                .extend(params.into_iter().map(rusqlite::types::Value::from));
-        }
-    }
-
-    /// The filter's parameters followed by `LIMIT ? OFFSET ?` values.
-    pub fn page_params(&self, limit: i64, offset: i64) -> Vec<rusqlite::types::Value> {
-        let mut all = self.params.clone();
-        all.extend([limit.into(), offset.into()]);
-        all
-    }
-
-    /// How many conditions the filter holds.
-    pub fn conditions(&self) -> usize {
-        self.clauses.len()
-    }
-
-    pub fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            "1 = 1".to_owned()
-        } else {
-            self.clauses.join(" AND ")
-        }
-    }
-}
-
-/// One page of rows for a list endpoint: `count(*)` over `from` and `select … ORDER BY … LIMIT … OFFSET …`, both
-/// under the same filter. `select` is `SELECT <columns> FROM <tables>`.
-pub fn fetch_page<T>(
-    conn: &rusqlite::Connection,
-    select: &str,
-    from: &str,
-    filter: &Where,
-    order: &str,
-    (limit, offset): (i64, i64),
-    map: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
-) -> rusqlite::Result<(i64, Vec<T>)> {
-    let w = filter.sql();
-    // Cached statements: the SQL text depends on the filter and order only (the page is bound as parameters).
-    let count = conn
-        .prepare_cached(&format!("SELECT count(*) FROM {from} WHERE {w}"))?
-        .query_row(rusqlite::params_from_iter(filter.params.iter()), |r| {
-            r.get(0)
-        })?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "{select} WHERE {w} ORDER BY {order} LIMIT ? OFFSET ?"
-    ))?;
-    let rows = stmt
-        .query_map(
-            rusqlite::params_from_iter(filter.page_params(limit, offset)),
-            map,
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((count, rows))
+) -> AppResult<Value> {
+    let p = page(count, results, page_request, base, path, query)?;
+    Ok(json!({"count": p.count, "next": p.next, "previous": p.previous, "results": p.results}))
 }
 
 /// A text query parameter (trimmed, non-empty).
@@ -298,6 +287,7 @@ pub fn not_found_reference(en_name: &str, fr_name: &str) -> Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::query::{order_by, order_by_with, search_clause};
 
     fn q(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
@@ -361,32 +351,43 @@ mod tests {
         let allowed = [("year", "year"), ("make", "make")];
         assert_eq!(
             order_by(
-                &q(&[("ordering", "-year,make,bogus")]),
+                ordering(&q(&[("ordering", "-year,make,bogus")])),
                 &allowed,
                 "created_at DESC"
             ),
             "year DESC, make ASC, id ASC"
         );
         assert_eq!(
-            order_by(&q(&[("ordering", "-year")]), &allowed, "created_at DESC"),
+            order_by(
+                ordering(&q(&[("ordering", "-year")])),
+                &allowed,
+                "created_at DESC"
+            ),
             "year DESC, id DESC"
         );
         assert_eq!(
-            order_by(&q(&[("ordering", "password")]), &allowed, "created_at DESC"),
+            order_by(
+                ordering(&q(&[("ordering", "password")])),
+                &allowed,
+                "created_at DESC"
+            ),
             "created_at DESC, id DESC"
         );
     }
 
     #[test]
     fn search_terms_are_anded_and_escaped() {
-        let (sql, params) =
-            search_clause(&q(&[("search", "50%, clio")]), &["make", "model"]).unwrap();
+        let (sql, params) = search_clause(
+            &search_terms(&q(&[("search", "50%, clio")])),
+            &["make", "model"],
+        )
+        .unwrap();
         assert_eq!(
             sql,
             "(make LIKE ? ESCAPE '\\' OR model LIKE ? ESCAPE '\\') AND (make LIKE ? ESCAPE '\\' OR model LIKE ? ESCAPE '\\')"
         );
         assert_eq!(params[0], "%50\\%%");
-        assert!(search_clause(&q(&[("search", " ")]), &["make"]).is_none());
+        assert!(search_clause(&search_terms(&q(&[("search", " ")])), &["make"]).is_none());
     }
 
     use proptest::prelude::*;
@@ -472,7 +473,7 @@ mod tests {
             default in prop_oneof![Just(""), Just("v.created_at DESC")],
         ) {
             query.insert("ordering".into(), ordering.clone());
-            let sql = order_by_with(&query, &ALLOWED, default, "v.id");
+            let sql = order_by_with(super::ordering(&query), &ALLOWED, default, "v.id");
             let keys: Vec<&str> = sql.split(", ").collect();
             let (last, rest) = keys.split_last().unwrap();
             prop_assert!(*last == "v.id ASC" || *last == "v.id DESC", "{}", sql);
@@ -507,7 +508,7 @@ mod tests {
                 .split(|c: char| c.is_whitespace() || c == ',')
                 .filter(|t| !t.is_empty())
                 .collect();
-            let Some((sql, params)) = search_clause(&query, &columns) else {
+            let Some((sql, params)) = search_clause(&search_terms(&query), &columns) else {
                 prop_assert!(terms.is_empty() || columns.is_empty());
                 return Ok(());
             };

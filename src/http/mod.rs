@@ -12,7 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// A create answer (README §6): 201, the full representation and a `Location` header.
-pub fn created(location: String, body: serde_json::Value) -> Response {
+pub fn created(location: String, body: impl serde::Serialize) -> Response {
     (
         StatusCode::CREATED,
         [(header::LOCATION, location)],

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::model::MaintenanceRow;
-use crate::http::list::Where;
+use crate::db::query::Where;
 
 /// Columns of `maintenances m JOIN vehicles v`.
 const COLUMNS: &str = "m.id, m.vehicle_id, m.created_by_id, m.performed_by_id, m.service_date, m.service_type, \

@@ -10,11 +10,10 @@ use super::model::{self, MaintenanceInput, MaintenanceRow, vehicle_not_found};
 use super::repo;
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::db::query::{Where, order_by_with};
 use crate::db::ts;
 use crate::error::{AppError, AppResult};
-use crate::http::list::{
-    PageRequest, Where, choice_param, envelope, id_param, order_by_with, text_param,
-};
+use crate::http::list::{PageRequest, choice_param, envelope, id_param, text_param};
 use crate::http::validate::parse_datetime;
 use crate::i18n::Tr;
 use crate::money::cents_number;
@@ -30,7 +29,9 @@ fn owned(conn: &Connection, user_id: i64, id: i64) -> AppResult<MaintenanceRow> 
 fn detail(conn: &Connection, m: &MaintenanceRow, owner: &Owner) -> AppResult<Value> {
     let mut v = m.to_json(owner);
     let vehicle = crate::vehicles::repo::find_for_owner(conn, m.created_by_id, m.vehicle_id)?;
-    v["vehicle_detail"] = vehicle.map(|x| x.to_json(owner)).unwrap_or(Value::Null);
+    v["vehicle_detail"] = vehicle
+        .map(|x| serde_json::to_value(x.into_dto(owner)).unwrap_or(Value::Null))
+        .unwrap_or(Value::Null);
     Ok(v)
 }
 
@@ -91,11 +92,11 @@ pub async fn list(
         filter.push("m.service_type = ? COLLATE NOCASE", t);
     }
     filter.search(
-        &query,
+        &crate::http::list::search_terms(&query),
         &["m.service_type", "m.description", "v.make", "v.model"],
     );
     let order = order_by_with(
-        &query,
+        crate::http::list::ordering(&query),
         &[
             ("service_date", "m.service_date"),
             ("cost", "m.cost_cents"),

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Value, json};
 
-use crate::http::list::{Where, fetch_page};
+use crate::db::query::{Where, fetch_page};
 use crate::i18n::{Lang, Tr};
 
 pub const TYPES: &[&str] = &[

@@ -7,9 +7,10 @@ use serde_json::{Map, Value, json};
 use super::repo::{self, TYPES};
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::db::query::{Where, order_by};
 use crate::db::ts;
 use crate::error::{AppError, AppResult};
-use crate::http::list::{PageRequest, Where, bool_param, choice_param, envelope, order_by};
+use crate::http::list::{PageRequest, bool_param, choice_param, envelope};
 use crate::http::validate::{Input, is_valid_url};
 use crate::i18n::Tr;
 use crate::scheduler::{JobCtx, JobOutcome};
@@ -28,9 +29,12 @@ pub async fn list(
     if let Some(r) = bool_param(&query, "is_read")? {
         filter.push("is_read = ?", i64::from(r));
     }
-    filter.search(&query, &["title", "message"]);
+    filter.search(
+        &crate::http::list::search_terms(&query),
+        &["title", "message"],
+    );
     let order = order_by(
-        &query,
+        crate::http::list::ordering(&query),
         &[("created_at", "created_at"), ("read_at", "read_at")],
         "created_at DESC",
     );

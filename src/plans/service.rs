@@ -10,9 +10,10 @@ use serde_json::{Map, Value, json};
 use super::model::{PlanRow, Resource, storage_label};
 use super::repo;
 use crate::app::AppState;
+use crate::db::query::order_by;
 use crate::db::ts;
 use crate::error::{AppError, AppResult, Code};
-use crate::http::list::{PageRequest, bool_param, envelope, order_by};
+use crate::http::list::{PageRequest, bool_param, envelope};
 use crate::i18n::{Lang, Tr};
 use crate::money::round2;
 
@@ -236,7 +237,7 @@ pub async fn list(
         conditions.push(format!("is_popular = {}", i64::from(popular)));
     }
     let order = order_by(
-        &query,
+        crate::http::list::ordering(&query),
         &[
             ("sort_order", "sort_order"),
             ("monthly_price", "monthly_price_cents"),

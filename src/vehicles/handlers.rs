@@ -1,39 +1,36 @@
 //! Thin handlers for vehicles.
 
 use axum::Json;
-use axum::extract::{OriginalUri, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
+use super::model::{
+    Vehicle, VehicleCreate, VehicleDetail, VehicleFilter, VehicleInput, VehicleStats,
+};
 use super::service;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::AppResult;
-use crate::http::extract::{JsonBody, PathId, QueryMap};
+use crate::http::extract::{JsonBody, PathId};
+use crate::http::list::{List, ListParams, Page};
 
-/// The caller's vehicles (filters `make`, `model`, `year`, `fuel_type`, `transmission`; `search`; `ordering`).
-#[utoipa::path(get, path = "/api/vehicles", tag = "vehicles", security(("bearer" = [])),
-    params(("make" = Option<String>, Query, description = "case-insensitive exact"), ("model" = Option<String>, Query, description = "case-insensitive exact"),
-        ("year" = Option<i64>, Query, description = "exact"), ("fuel_type" = Option<String>, Query, description = "gasoline, diesel, electric, hybrid, plugin_hybrid"),
-        ("transmission" = Option<String>, Query, description = "manual, automatic, semi_automatic"), ("search" = Option<String>, Query, description = "make, model, plate, VIN"),
-        ("ordering" = Option<String>, Query, description = "make, model, year, created_at (prefix - for descending)"),
-        ("page" = Option<i64>, Query, description = "1-based"), ("page_size" = Option<i64>, Query, description = "≤ 100")),
-    responses((status = 200, description = "envelope of vehicles"), (status = 400, description = "validation_error"), (status = 404, description = "invalid_page")))]
+/// The caller's vehicles. `ordering`: `make`, `model`, `year`, `created_at` (default `-created_at`); `search`:
+/// make, model, plate, VIN.
+#[utoipa::path(get, path = "/api/vehicles", tag = "vehicles", security(("bearer" = [])), params(VehicleFilter, ListParams),
+    responses((status = 200, body = Page<Vehicle>), (status = 400, description = "validation_error"), (status = 404, description = "invalid_page")))]
 pub async fn list_vehicles(
     State(state): State<AppState>,
     user: AuthUser,
-    QueryMap(query): QueryMap,
-    OriginalUri(uri): OriginalUri,
-) -> AppResult<Json<Value>> {
-    Ok(Json(
-        service::list(&state, &user, query, uri.path().to_owned()).await?,
-    ))
+    list: List<VehicleFilter>,
+) -> AppResult<Json<Page<Vehicle>>> {
+    Ok(Json(service::list(&state, &user, list).await?))
 }
 
 /// Create a vehicle (plan limit `vehicles`).
-#[utoipa::path(post, path = "/api/vehicles", tag = "vehicles", security(("bearer" = [])), request_body = Object,
-    responses((status = 201, description = "the vehicle"), (status = 400, description = "validation_error or plan_limit_reached")))]
+#[utoipa::path(post, path = "/api/vehicles", tag = "vehicles", security(("bearer" = [])), request_body = VehicleCreate,
+    responses((status = 201, body = VehicleDetail), (status = 400, description = "validation_error or plan_limit_reached")))]
 pub async fn create_vehicle(
     State(state): State<AppState>,
     user: AuthUser,
@@ -44,46 +41,46 @@ pub async fn create_vehicle(
 }
 
 /// Counts by fuel type and transmission.
-#[utoipa::path(get, path = "/api/vehicles/stats", tag = "vehicles", security(("bearer" = [])), responses((status = 200, description = "`{total, by_fuel_type, by_transmission}`")))]
+#[utoipa::path(get, path = "/api/vehicles/stats", tag = "vehicles", security(("bearer" = [])), responses((status = 200, body = VehicleStats)))]
 pub async fn vehicle_stats(
     State(state): State<AppState>,
     user: AuthUser,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<VehicleStats>> {
     Ok(Json(service::stats(&state, &user).await?))
 }
 
 /// One of the caller's vehicles.
 #[utoipa::path(get, path = "/api/vehicles/{id}", tag = "vehicles", security(("bearer" = [])), params(("id" = i64, Path, description = "vehicle id")),
-    responses((status = 200, description = "the vehicle with counts"), (status = 404, description = "not_found")))]
+    responses((status = 200, body = VehicleDetail), (status = 404, description = "not_found")))]
 pub async fn get_vehicle(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<VehicleDetail>> {
     Ok(Json(service::get(&state, &user, id).await?))
 }
 
 /// Full update.
-#[utoipa::path(put, path = "/api/vehicles/{id}", tag = "vehicles", security(("bearer" = [])), params(("id" = i64, Path, description = "vehicle id")), request_body = Object,
-    responses((status = 200, description = "the vehicle"), (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
+#[utoipa::path(put, path = "/api/vehicles/{id}", tag = "vehicles", security(("bearer" = [])), params(("id" = i64, Path, description = "vehicle id")), request_body = VehicleCreate,
+    responses((status = 200, body = VehicleDetail), (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
 pub async fn put_vehicle(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
     JsonBody(body): JsonBody,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<VehicleDetail>> {
     Ok(Json(service::update(&state, &user, id, body, true).await?))
 }
 
 /// Partial update.
-#[utoipa::path(patch, path = "/api/vehicles/{id}", tag = "vehicles", security(("bearer" = [])), params(("id" = i64, Path, description = "vehicle id")), request_body = Object,
-    responses((status = 200, description = "the vehicle"), (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
+#[utoipa::path(patch, path = "/api/vehicles/{id}", tag = "vehicles", security(("bearer" = [])), params(("id" = i64, Path, description = "vehicle id")), request_body = VehicleInput,
+    responses((status = 200, body = VehicleDetail), (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
 pub async fn patch_vehicle(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
     JsonBody(body): JsonBody,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<VehicleDetail>> {
     Ok(Json(service::update(&state, &user, id, body, false).await?))
 }
 
@@ -134,11 +131,11 @@ pub async fn vehicle_documents(
 
 /// The vehicle's diagnostics (empty until diagnostics exist).
 #[utoipa::path(get, path = "/api/vehicles/{id}/diagnostics", tag = "vehicles", security(("bearer" = [])), params(("id" = i64, Path, description = "vehicle id")),
-    responses((status = 200, description = "array"), (status = 404, description = "not_found")))]
+    responses((status = 200, description = "array of diagnostics (always empty until diagnostics exist)", body = Vec<Object>), (status = 404, description = "not_found")))]
 pub async fn vehicle_diagnostics(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Vec<Value>>> {
     Ok(Json(service::check_owned(&state, &user, id).await?))
 }

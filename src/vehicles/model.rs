@@ -1,12 +1,38 @@
 //! Vehicle rows, input parsing (the same rules on create and update) and the representation.
 
-use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, HashMap};
 
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::AppResult;
+use crate::http::list::{ListFilter, choice_param, id_param, text_param};
 use crate::http::validate::Input;
 use crate::i18n::Tr;
 
 pub const FUEL_TYPES: &[&str] = &["gasoline", "diesel", "electric", "hybrid", "plugin_hybrid"];
 pub const TRANSMISSIONS: &[&str] = &["manual", "automatic", "semi_automatic"];
+
+/// `fuel_type` values (the same as `FUEL_TYPES`; a test keeps them equal).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum FuelType {
+    Gasoline,
+    Diesel,
+    Electric,
+    Hybrid,
+    PluginHybrid,
+}
+
+/// `transmission` values (the same as `TRANSMISSIONS`).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Transmission {
+    Manual,
+    Automatic,
+    SemiAutomatic,
+}
 
 #[derive(Debug, Clone)]
 pub struct VehicleRow {
@@ -30,40 +56,166 @@ pub struct Owner {
     pub name: String,
 }
 
+/// A vehicle as the API shows it (vehicles.md §1.2).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Vehicle {
+    pub id: i64,
+    /// The owner's user id (always the caller).
+    pub owner: i64,
+    #[schema(format = Email)]
+    pub owner_email: String,
+    /// "first last", trimmed.
+    pub owner_name: String,
+    pub make: String,
+    pub model: String,
+    pub year: i64,
+    pub license_plate: Option<String>,
+    pub vin: Option<String>,
+    pub color: Option<String>,
+    #[schema(value_type = Option<FuelType>)]
+    pub fuel_type: Option<String>,
+    #[schema(value_type = Option<Transmission>)]
+    pub transmission: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+/// The detail, create and update answers: the vehicle and its counts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VehicleDetail {
+    #[serde(flatten)]
+    pub vehicle: Vehicle,
+    pub maintenances_count: i64,
+    pub documents_count: i64,
+}
+
+/// `{id, make, model, year, license_plate}`, embedded in maintenances.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VehicleInfo {
+    pub id: i64,
+    pub make: String,
+    pub model: String,
+    pub year: i64,
+    pub license_plate: Option<String>,
+}
+
+/// `GET /api/vehicles/stats/` (vehicles.md §1.4): counts by code, null values counted in `total` only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VehicleStats {
+    pub total: i64,
+    pub by_fuel_type: BTreeMap<String, i64>,
+    pub by_transmission: BTreeMap<String, i64>,
+}
+
 impl VehicleRow {
-    pub fn to_json(&self, owner: &Owner) -> Value {
-        json!({
-            "id": self.id, "owner": self.owner_id, "owner_email": owner.email, "owner_name": owner.name,
-            "make": self.make, "model": self.model, "year": self.year, "license_plate": self.license_plate,
-            "vin": self.vin, "color": self.color, "fuel_type": self.fuel_type, "transmission": self.transmission,
-            "created_at": self.created_at, "updated_at": self.updated_at,
-        })
+    pub fn into_dto(self, owner: &Owner) -> Vehicle {
+        Vehicle {
+            id: self.id,
+            owner: self.owner_id,
+            owner_email: owner.email.clone(),
+            owner_name: owner.name.clone(),
+            make: self.make,
+            model: self.model,
+            year: self.year,
+            license_plate: self.license_plate,
+            vin: self.vin,
+            color: self.color,
+            fuel_type: self.fuel_type,
+            transmission: self.transmission,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
     }
 
     /// Detail, create and update answers add the counts.
-    pub fn to_detail(&self, owner: &Owner, maintenances: i64, documents: i64) -> Value {
-        let mut v = self.to_json(owner);
-        v["maintenances_count"] = json!(maintenances);
-        v["documents_count"] = json!(documents);
-        v
+    pub fn into_detail(self, owner: &Owner, maintenances: i64, documents: i64) -> VehicleDetail {
+        VehicleDetail {
+            vehicle: self.into_dto(owner),
+            maintenances_count: maintenances,
+            documents_count: documents,
+        }
     }
 
-    /// `{id, make, model, year, license_plate}` embedded in maintenances.
-    pub fn info(&self) -> Value {
-        json!({"id": self.id, "make": self.make, "model": self.model, "year": self.year, "license_plate": self.license_plate})
+    pub fn info(&self) -> VehicleInfo {
+        VehicleInfo {
+            id: self.id,
+            make: self.make.clone(),
+            model: self.model.clone(),
+            year: self.year,
+            license_plate: self.license_plate.clone(),
+        }
     }
 }
 
-/// The writable fields; `None` = not sent (PATCH keeps the stored value).
-#[derive(Debug, Default, Clone)]
-pub struct VehicleInput {
+/// The list filters of `GET /api/vehicles/` (all exact; `make` and `model` ignore case).
+#[derive(Debug, Clone, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VehicleFilter {
     pub make: Option<String>,
     pub model: Option<String>,
     pub year: Option<i64>,
+    #[param(value_type = Option<FuelType>)]
+    pub fuel_type: Option<String>,
+    #[param(value_type = Option<Transmission>)]
+    pub transmission: Option<String>,
+}
+
+impl ListFilter for VehicleFilter {
+    fn from_query(q: &HashMap<String, String>) -> AppResult<VehicleFilter> {
+        Ok(VehicleFilter {
+            make: text_param(q, "make"),
+            model: text_param(q, "model"),
+            year: id_param(q, "year")?,
+            fuel_type: choice_param(q, "fuel_type", FUEL_TYPES)?,
+            transmission: choice_param(q, "transmission", TRANSMISSIONS)?,
+        })
+    }
+}
+
+/// The body of `POST` and `PUT`: what `parse` reads with `full` (it reports every rule broken, by field).
+#[derive(ToSchema)]
+pub struct VehicleCreate {
+    #[schema(min_length = 1, max_length = 100)]
+    pub make: String,
+    #[schema(min_length = 1, max_length = 100)]
+    pub model: String,
+    /// From 1900 to next year.
+    #[schema(minimum = 1900)]
+    pub year: i64,
+    /// Stored trimmed, upper-cased, inner spaces collapsed.
+    #[schema(max_length = 20)]
+    pub license_plate: Option<String>,
+    /// 17 letters or digits without I, O, Q; stored upper-cased; unique among the caller's vehicles.
+    #[schema(pattern = "^[A-HJ-NPR-Za-hj-npr-z0-9]{17}$")]
+    pub vin: Option<String>,
+    #[schema(max_length = 50)]
+    pub color: Option<String>,
+    #[schema(value_type = Option<FuelType>)]
+    pub fuel_type: Option<String>,
+    #[schema(value_type = Option<Transmission>)]
+    pub transmission: Option<String>,
+}
+
+/// The writable fields, and the body of `PATCH`; `None` = not sent (PATCH keeps the stored value).
+#[derive(Debug, Default, Clone, ToSchema)]
+pub struct VehicleInput {
+    #[schema(min_length = 1, max_length = 100)]
+    pub make: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
+    pub model: Option<String>,
+    #[schema(minimum = 1900)]
+    pub year: Option<i64>,
+    #[schema(value_type = Option<String>, max_length = 20)]
     pub license_plate: Option<Option<String>>,
+    #[schema(value_type = Option<String>, pattern = "^[A-HJ-NPR-Za-hj-npr-z0-9]{17}$")]
     pub vin: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 50)]
     pub color: Option<Option<String>>,
+    #[schema(value_type = Option<FuelType>)]
     pub fuel_type: Option<Option<String>>,
+    #[schema(value_type = Option<Transmission>)]
     pub transmission: Option<Option<String>>,
 }
 
@@ -180,6 +332,7 @@ pub fn merge(mut v: VehicleRow, input: VehicleInput) -> VehicleRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn plates_and_vins() {
@@ -275,6 +428,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The values an enum's schema documents.
+    fn documented<T: utoipa::PartialSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        let values = schema["enum"].as_array().unwrap();
+        values
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_enums_are_the_accepted_values() {
+        assert_eq!(documented::<FuelType>(), FUEL_TYPES);
+        assert_eq!(documented::<Transmission>(), TRANSMISSIONS);
     }
 
     #[test]

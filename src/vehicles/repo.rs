@@ -2,8 +2,9 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::model::VehicleRow;
-use crate::http::list::{Where, fetch_page};
+use super::model::{VehicleFilter, VehicleRow};
+use crate::db::query::{Where, fetch_page, order_by};
+use crate::http::list::ListQuery;
 
 const COLUMNS: &str = "id, owner_id, make, model, year, license_plate, vin, color, fuel_type, transmission, created_at, updated_at";
 
@@ -37,21 +38,46 @@ pub fn find_for_owner(
     .optional()
 }
 
-/// Vehicles matching `filter` (which already holds the owner condition), one page.
+/// `ordering` names and their columns.
+const ORDERING: &[(&str, &str)] = &[
+    ("make", "make"),
+    ("model", "model"),
+    ("year", "year"),
+    ("created_at", "created_at"),
+];
+
+/// One page of the owner's vehicles matching the filter and search, and how many match in all.
 pub fn list(
     conn: &Connection,
-    filter: &Where,
-    order: &str,
-    limit: i64,
-    offset: i64,
+    owner_id: i64,
+    filter: &VehicleFilter,
+    query: &ListQuery,
 ) -> rusqlite::Result<(i64, Vec<VehicleRow>)> {
+    let mut w = Where::new("owner_id = ?", owner_id);
+    if let Some(make) = &filter.make {
+        w.push("make = ? COLLATE NOCASE", make.clone());
+    }
+    if let Some(model) = &filter.model {
+        w.push("model = ? COLLATE NOCASE", model.clone());
+    }
+    if let Some(year) = filter.year {
+        w.push("year = ?", year);
+    }
+    if let Some(fuel) = &filter.fuel_type {
+        w.push("fuel_type = ?", fuel.clone());
+    }
+    if let Some(t) = &filter.transmission {
+        w.push("transmission = ?", t.clone());
+    }
+    w.search(&query.search, &["make", "model", "license_plate", "vin"]);
+    let order = order_by(&query.ordering, ORDERING, "created_at DESC");
     fetch_page(
         conn,
         &format!("SELECT {COLUMNS} FROM vehicles"),
         "vehicles",
-        filter,
-        order,
-        (limit, offset),
+        &w,
+        &order,
+        (query.page.page_size, query.page.offset()),
         row,
     )
 }

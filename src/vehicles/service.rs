@@ -1,19 +1,18 @@
 //! Vehicle rules: owner scoping, validation, the VIN uniqueness per owner, the plan limit on create.
 
-use std::collections::HashMap;
-
 use chrono::Datelike;
 use rusqlite::Connection;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::model::{self, Owner, VehicleRow, duplicate_vin_message, merge};
+use super::model::{
+    self, Owner, Vehicle, VehicleDetail, VehicleFilter, VehicleRow, VehicleStats,
+    duplicate_vin_message, merge,
+};
 use super::repo;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult};
-use crate::http::list::{
-    PageRequest, Where, choice_param, envelope, id_param, order_by, text_param,
-};
+use crate::http::list::{List, Page};
 use crate::plans::model::Resource;
 
 /// The representation's owner fields: the caller.
@@ -36,63 +35,36 @@ fn max_year(state: &AppState) -> i64 {
     i64::from(state.clock.now().year()) + 1
 }
 
-fn detail(conn: &Connection, v: &VehicleRow, owner: &Owner) -> AppResult<Value> {
+fn detail(conn: &Connection, v: VehicleRow, owner: &Owner) -> AppResult<VehicleDetail> {
     let maintenances = crate::maintenances::repo::count_for_vehicle(conn, v.id)?;
     let documents = crate::documents::repo::count_for_vehicle(conn, v.id)?;
-    Ok(v.to_detail(owner, maintenances, documents))
+    Ok(v.into_detail(owner, maintenances, documents))
 }
 
 pub async fn list(
     state: &AppState,
     user: &AuthUser,
-    query: HashMap<String, String>,
-    path: String,
-) -> AppResult<Value> {
-    let page = PageRequest::from_query(&query)?;
-    let mut filter = Where::new("owner_id = ?", user.id);
-    if let Some(make) = text_param(&query, "make") {
-        filter.push("make = ? COLLATE NOCASE", make);
-    }
-    if let Some(m) = text_param(&query, "model") {
-        filter.push("model = ? COLLATE NOCASE", m);
-    }
-    if let Some(year) = id_param(&query, "year")? {
-        filter.push("year = ?", year);
-    }
-    if let Some(f) = choice_param(&query, "fuel_type", model::FUEL_TYPES)? {
-        filter.push("fuel_type = ?", f);
-    }
-    if let Some(t) = choice_param(&query, "transmission", model::TRANSMISSIONS)? {
-        filter.push("transmission = ?", t);
-    }
-    filter.search(&query, &["make", "model", "license_plate", "vin"]);
-    let order = order_by(
-        &query,
-        &[
-            ("make", "make"),
-            ("model", "model"),
-            ("year", "year"),
-            ("created_at", "created_at"),
-        ],
-        "created_at DESC",
-    );
-    let uid = user.id;
+    list: List<VehicleFilter>,
+) -> AppResult<Page<Vehicle>> {
+    let (uid, filter, query) = (user.id, list.filter.clone(), list.query.clone());
     let (count, rows, owner) = state
         .db
         .read(move |c| {
-            let (count, rows) = repo::list(c, &filter, &order, page.page_size, page.offset())?;
+            let (count, rows) = repo::list(c, uid, &filter, &query)?;
             Ok((count, rows, owner(c, uid)?))
         })
         .await?;
-    let results = rows.iter().map(|v| v.to_json(&owner)).collect();
-    envelope(count, results, page, &state.public_url, &path, &query)
+    list.page(
+        count,
+        rows.into_iter().map(|v| v.into_dto(&owner)).collect(),
+    )
 }
 
-pub async fn get(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Value> {
+pub async fn get(state: &AppState, user: &AuthUser, id: i64) -> AppResult<VehicleDetail> {
     let uid = user.id;
     state
         .db
-        .read(move |c| detail(c, &owned(c, uid, id)?, &owner(c, uid)?))
+        .read(move |c| detail(c, owned(c, uid, id)?, &owner(c, uid)?))
         .await
 }
 
@@ -100,7 +72,7 @@ pub async fn create(
     state: &AppState,
     user: &AuthUser,
     body: Map<String, Value>,
-) -> AppResult<(i64, Value)> {
+) -> AppResult<(i64, VehicleDetail)> {
     let (input, v) = model::parse(body, true, max_year(state));
     input.finish()?;
     let now = state.clock.now();
@@ -132,7 +104,7 @@ pub async fn create(
             crate::plans::service::check_limit(tx, &st, uid, Resource::Vehicles, now)?;
             let id = repo::insert(tx, uid, &row, &crate::db::ts(now))?;
             let created = owned(tx, uid, id)?;
-            Ok((id, detail(tx, &created, &owner(tx, uid)?)?))
+            Ok((id, detail(tx, created, &owner(tx, uid)?)?))
         })
         .await
 }
@@ -143,7 +115,7 @@ pub async fn update(
     id: i64,
     body: Map<String, Value>,
     full: bool,
-) -> AppResult<Value> {
+) -> AppResult<VehicleDetail> {
     let (input, v) = model::parse(body, full, max_year(state));
     let now = crate::db::ts(state.clock.now());
     let uid = user.id;
@@ -159,7 +131,7 @@ pub async fn update(
                 return Err(AppError::field("vin", duplicate_vin_message()));
             }
             repo::update(tx, &row, &now)?;
-            detail(tx, &owned(tx, uid, id)?, &owner(tx, uid)?)
+            detail(tx, owned(tx, uid, id)?, &owner(tx, uid)?)
         })
         .await
 }
@@ -185,31 +157,27 @@ pub async fn delete(state: &AppState, user: &AuthUser, id: i64) -> AppResult<()>
     }
 }
 
-pub async fn stats(state: &AppState, user: &AuthUser) -> AppResult<Value> {
+pub async fn stats(state: &AppState, user: &AuthUser) -> AppResult<VehicleStats> {
     let uid = user.id;
     state
         .db
         .read(move |c| {
-            let to_map = |pairs: Vec<(String, i64)>| {
-                pairs
+            Ok(VehicleStats {
+                total: repo::count_for_owner(c, uid)?,
+                by_fuel_type: repo::counts_by(c, uid, "fuel_type")?.into_iter().collect(),
+                by_transmission: repo::counts_by(c, uid, "transmission")?
                     .into_iter()
-                    .map(|(k, n)| (k, json!(n)))
-                    .collect::<Map<String, Value>>()
-            };
-            Ok(json!({
-                "total": repo::count_for_owner(c, uid)?,
-                "by_fuel_type": to_map(repo::counts_by(c, uid, "fuel_type")?),
-                "by_transmission": to_map(repo::counts_by(c, uid, "transmission")?),
-            }))
+                    .collect(),
+            })
         })
         .await
 }
 
 /// 404 unless the vehicle is the caller's; otherwise an empty list (the sub-list of a module not built yet).
-pub async fn check_owned(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Value> {
+pub async fn check_owned(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Vec<Value>> {
     let uid = user.id;
     state
         .db
-        .read(move |c| owned(c, uid, id).map(|_| json!([])))
+        .read(move |c| owned(c, uid, id).map(|_| Vec::new()))
         .await
 }
