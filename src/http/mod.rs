@@ -20,3 +20,17 @@ pub fn created(location: String, body: impl serde::Serialize) -> Response {
     )
         .into_response()
 }
+
+/// `{message}`: the answer of actions that only confirm, in the caller's language.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Message {
+    pub message: String,
+}
+
+impl Message {
+    pub fn new(text: impl Into<String>) -> Message {
+        Message {
+            message: text.into(),
+        }
+    }
+}

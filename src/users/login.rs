@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::model::{PURPOSE_EMAIL_VERIFICATION, PURPOSE_LOGIN, UserRow};
+use super::model::{
+    LoggedIn, OtpVerified, PURPOSE_EMAIL_VERIFICATION, PURPOSE_LOGIN, User, UserRow,
+};
 use super::repo;
 use super::service::*;
 use crate::app::AppState;
@@ -13,6 +15,7 @@ use crate::auth::secrets;
 use crate::config::OtpPolicy;
 use crate::db::ts;
 use crate::error::{AppError, AppResult, Code};
+use crate::http::Message;
 use crate::http::throttle::Scope;
 use crate::http::validate::Input;
 use crate::i18n::{Lang, Tr};
@@ -27,7 +30,7 @@ pub async fn login(
     body: Map<String, Value>,
     client: Client,
     lang: Lang,
-) -> AppResult<Value> {
+) -> AppResult<LoggedIn> {
     throttle(state, Scope::Login, &client, submitted_email(&body))?;
     let mut input = Input::new(body);
     let email = input.text("email", 254).map(|e| e.to_lowercase());
@@ -91,11 +94,16 @@ pub async fn login(
             .await?;
         state.kick_mail();
         tracing::info!(user_id = uid, ip = %client.ip, outcome = "otp_sent", "login password accepted");
-        return Ok(json!({
-            "otp_required": true,
-            "email": email,
-            "detail": Tr::new("OTP code sent to your email", "Code OTP envoyé à votre adresse e-mail").get(lang),
-        }));
+        return Ok(LoggedIn::CodeSent {
+            otp_required: true,
+            email,
+            detail: Tr::new(
+                "OTP code sent to your email",
+                "Code OTP envoyé à votre adresse e-mail",
+            )
+            .get(lang)
+            .to_owned(),
+        });
     }
     let st = state.clone();
     let (user, sid, jti) = state
@@ -114,7 +122,11 @@ pub async fn login(
         "login"
     );
     let t = tokens(state, user.id, sid, user.token_version, &jti, now)?;
-    Ok(json!({"otp_required": false, "user": user_json(&user), "tokens": t}))
+    Ok(LoggedIn::SignedIn {
+        otp_required: false,
+        user: User::from(&user),
+        tokens: t,
+    })
 }
 
 // ---- one-time codes -----------------------------------------------------------------------------------------
@@ -205,7 +217,7 @@ pub async fn verify_otp(
     state: &AppState,
     body: Map<String, Value>,
     client: Client,
-) -> AppResult<Value> {
+) -> AppResult<OtpVerified> {
     let mut input = Input::new(body);
     let code = otp_code_field(&mut input);
     let email = input.text("email", 254).map(|e| e.to_lowercase());
@@ -251,9 +263,12 @@ pub async fn verify_otp(
         "otp verified"
     );
     let t = tokens(state, user.id, sid, user.token_version, &jti, now)?;
-    Ok(
-        json!({"message": "OTP verified successfully", "verified": true, "user": user_json(&user), "tokens": t}),
-    )
+    Ok(OtpVerified {
+        message: "OTP verified successfully".to_owned(),
+        verified: true,
+        user: User::from(&user),
+        tokens: t,
+    })
 }
 
 pub async fn resend_otp(
@@ -261,7 +276,7 @@ pub async fn resend_otp(
     body: Map<String, Value>,
     client: Client,
     lang: Lang,
-) -> AppResult<Value> {
+) -> AppResult<Message> {
     let email = email_only(body)?;
     throttle(state, Scope::OtpResend, &client, &email)?;
     let now = state.clock.now();
@@ -290,8 +305,11 @@ pub async fn resend_otp(
     if sent {
         state.kick_mail();
     }
-    Ok(json!({"message": Tr::new(
-        "If the email is registered, a new OTP has been sent.",
-        "Si l'adresse est enregistrée, un nouveau code OTP a été envoyé.",
-    ).get(lang)}))
+    Ok(Message::new(
+        Tr::new(
+            "If the email is registered, a new OTP has been sent.",
+            "Si l'adresse est enregistrée, un nouveau code OTP a été envoyé.",
+        )
+        .get(lang),
+    ))
 }

@@ -48,6 +48,7 @@ impl UserRow {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct User {
     pub id: i64,
+    #[schema(format = Email)]
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -56,7 +57,9 @@ pub struct User {
     pub pending_email: Option<String>,
     pub is_staff: bool,
     /// ISO 8601 UTC with microseconds.
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -103,8 +106,11 @@ pub struct Session {
     pub user_agent: Option<String>,
     pub is_active: bool,
     pub is_current: bool,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub last_used_at: String,
+    #[schema(format = DateTime)]
     pub expires_at: String,
 }
 
@@ -143,45 +149,138 @@ pub const PURPOSE_EMAIL_VERIFICATION: &str = "email_verification";
 pub const PURPOSE_LOGIN: &str = "login";
 pub const PURPOSE_EMAIL_CHANGE: &str = "email_change";
 
+// ---- answers ---------------------------------------------------------------------------------------------
+
+/// `POST register`: signed in at once (OTP policy `off`), or a verification code was mailed.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Registered {
+    SignedIn {
+        user: User,
+        /// false
+        otp_required: bool,
+        tokens: Tokens,
+    },
+    CodeSent {
+        user: User,
+        /// true
+        otp_required: bool,
+        #[schema(format = Email)]
+        email: String,
+        detail: String,
+    },
+}
+
+/// `POST login`: a code was mailed (second factor), or signed in.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum LoggedIn {
+    CodeSent {
+        /// true
+        otp_required: bool,
+        #[schema(format = Email)]
+        email: String,
+        detail: String,
+    },
+    SignedIn {
+        /// false
+        otp_required: bool,
+        user: User,
+        tokens: Tokens,
+    },
+}
+
+/// `POST verify-otp`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OtpVerified {
+    pub message: String,
+    pub verified: bool,
+    pub user: User,
+    pub tokens: Tokens,
+}
+
+/// `POST change-password`: the new tokens of the caller's new session (every other one was revoked).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordChanged {
+    pub message: String,
+    pub tokens: Tokens,
+}
+
+/// `POST validate-reset-token`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResetTokenCheck {
+    pub valid: bool,
+    pub message: String,
+}
+
+/// `DELETE sessions`: how many other sessions were revoked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionsRevoked {
+    pub revoked: i64,
+}
+
 // ---- request bodies, for the OpenAPI document (parsed field by field by `service`) -------------------------
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct RegisterRequest {
+    #[schema(format = Email, max_length = 254)]
     email: String,
+    /// 8 to 1024 characters, not only digits, not the email.
+    #[schema(min_length = 8, max_length = 1024)]
     password: String,
+    #[schema(min_length = 8, max_length = 1024)]
     password_confirm: String,
+    #[schema(min_length = 1, max_length = 150, pattern = "\\S")]
     first_name: String,
+    #[schema(min_length = 1, max_length = 150, pattern = "\\S")]
     last_name: String,
+    #[schema(max_length = 20, pattern = "^([0-9 +().-]*[0-9][0-9 +().-]*)?$")]
     phone_number: Option<String>,
-    /// `en`, `fr` or `es`.
+    #[schema(value_type = Option<Language>)]
     language: Option<String>,
+}
+
+/// The languages an account can choose.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum Language {
+    En,
+    Fr,
+    Es,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct LoginRequest {
+    #[schema(format = Email)]
     email: String,
+    #[schema(min_length = 1)]
     password: String,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct VerifyOtpRequest {
+    #[schema(format = Email)]
     email: String,
     /// Exactly 6 digits (`code` is accepted as an alias).
+    #[schema(pattern = "^[0-9]{6}$")]
     otp_code: String,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct EmailRequest {
+    #[schema(format = Email)]
     email: String,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct RefreshRequest {
+    /// A refresh token (JWT).
+    #[schema(min_length = 1)]
     refresh: String,
 }
 
@@ -191,39 +290,68 @@ pub struct LogoutRequest {
     refresh: Option<String>,
 }
 
+/// The body of `PUT me`: the profile, whole. A new `email` is only pending until confirmed with the code mailed
+/// to it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ProfileReplace {
+    #[schema(format = Email, max_length = 254)]
+    email: String,
+    #[schema(min_length = 1, max_length = 150, pattern = "\\S")]
+    first_name: String,
+    #[schema(min_length = 1, max_length = 150, pattern = "\\S")]
+    last_name: String,
+    #[schema(max_length = 20, pattern = "^([0-9 +().-]*[0-9][0-9 +().-]*)?$")]
+    phone_number: Option<String>,
+}
+
+/// The body of `PATCH me`: any of the profile fields. A new `email` is only pending until confirmed with the code
+/// mailed to it.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ProfileRequest {
+    #[schema(format = Email, max_length = 254)]
     email: Option<String>,
+    #[schema(min_length = 1, max_length = 150, pattern = "\\S")]
     first_name: Option<String>,
+    #[schema(min_length = 1, max_length = 150, pattern = "\\S")]
     last_name: Option<String>,
+    #[schema(max_length = 20, pattern = "^([0-9 +().-]*[0-9][0-9 +().-]*)?$")]
     phone_number: Option<String>,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct OtpCodeRequest {
+    #[schema(pattern = "^[0-9]{6}$")]
     otp_code: String,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ChangePasswordRequest {
+    #[schema(min_length = 1)]
     old_password: String,
+    #[schema(min_length = 8, max_length = 1024)]
     new_password: String,
+    #[schema(min_length = 8, max_length = 1024)]
     new_password_confirm: String,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct TokenRequest {
+    #[schema(min_length = 1)]
     token: String,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ResetPasswordRequest {
+    #[schema(min_length = 1)]
     token: String,
+    #[schema(min_length = 8, max_length = 1024)]
     password: String,
+    #[schema(min_length = 8, max_length = 1024)]
     password_confirm: String,
 }

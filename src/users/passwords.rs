@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::model::{PasswordChanged, ResetTokenCheck};
 use super::repo;
 use super::service::{Client, check_password, open_session, throttle, tokens};
 use crate::app::AppState;
@@ -9,6 +10,7 @@ use crate::auth::AuthUser;
 use crate::auth::secrets;
 use crate::db::ts;
 use crate::error::{AppError, AppResult, Code};
+use crate::http::Message;
 use crate::http::throttle::Scope;
 use crate::http::validate::{Input, is_valid_email};
 use crate::i18n::{Lang, Tr};
@@ -54,7 +56,7 @@ pub async fn change_password(
     user: &AuthUser,
     body: Map<String, Value>,
     client: Client,
-) -> AppResult<Value> {
+) -> AppResult<PasswordChanged> {
     let mut input = Input::new(body);
     let old = input.secret("old_password");
     let new = input.secret("new_password");
@@ -105,9 +107,15 @@ pub async fn change_password(
     state.kick_mail();
     tracing::info!(user_id = uid, "password changed; every session revoked");
     let t = tokens(state, uid, sid, tv, &jti, now)?;
-    Ok(
-        json!({"message": Tr::new("Password changed successfully", "Mot de passe modifié avec succès").get(user.lang), "tokens": t}),
-    )
+    Ok(PasswordChanged {
+        message: Tr::new(
+            "Password changed successfully",
+            "Mot de passe modifié avec succès",
+        )
+        .get(user.lang)
+        .to_owned(),
+        tokens: t,
+    })
 }
 
 pub async fn forgot_password(
@@ -115,7 +123,7 @@ pub async fn forgot_password(
     body: Map<String, Value>,
     client: Client,
     lang: Lang,
-) -> AppResult<Value> {
+) -> AppResult<Message> {
     let email = super::service::email_only(body)?;
     throttle(state, Scope::PasswordReset, &client, &email)?;
     let now = state.clock.now();
@@ -148,10 +156,13 @@ pub async fn forgot_password(
         state.kick_mail();
     }
     tracing::info!(email_tag = %tag, queued, "password reset requested");
-    Ok(json!({"message": Tr::new(
-        "If your email is registered, you will receive a password reset link.",
-        "Si votre adresse est enregistrée, vous recevrez un lien de réinitialisation.",
-    ).get(lang)}))
+    Ok(Message::new(
+        Tr::new(
+            "If your email is registered, you will receive a password reset link.",
+            "Si votre adresse est enregistrée, vous recevrez un lien de réinitialisation.",
+        )
+        .get(lang),
+    ))
 }
 
 /// The user a reset token belongs to, when it is unused, unexpired and the account active.
@@ -180,7 +191,7 @@ pub async fn validate_reset_token(
     body: Map<String, Value>,
     client: Client,
     lang: Lang,
-) -> AppResult<Value> {
+) -> AppResult<ResetTokenCheck> {
     let mut input = Input::new(body);
     let token = input.secret("token");
     input.finish()?;
@@ -197,7 +208,10 @@ pub async fn validate_reset_token(
     } else {
         Tr::new("Invalid or expired token", "Lien invalide ou expiré")
     };
-    Ok(json!({"valid": valid, "message": message.get(lang)}))
+    Ok(ResetTokenCheck {
+        valid,
+        message: message.get(lang).to_owned(),
+    })
 }
 
 pub async fn reset_password(
@@ -205,7 +219,7 @@ pub async fn reset_password(
     body: Map<String, Value>,
     client: Client,
     lang: Lang,
-) -> AppResult<Value> {
+) -> AppResult<Message> {
     let mut input = Input::new(body);
     let token = input.secret("token");
     let password = input.secret("password");
@@ -258,9 +272,13 @@ pub async fn reset_password(
         user_id = uid,
         "password reset completed; every session revoked"
     );
-    Ok(
-        json!({"message": Tr::new("Password reset successfully", "Mot de passe réinitialisé avec succès").get(lang)}),
-    )
+    Ok(Message::new(
+        Tr::new(
+            "Password reset successfully",
+            "Mot de passe réinitialisé avec succès",
+        )
+        .get(lang),
+    ))
 }
 
 /// `autotrack create-user`: a verified account (optionally admin); with an existing email, sets its password

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::model::PURPOSE_EMAIL_CHANGE;
+use super::model::{PURPOSE_EMAIL_CHANGE, User};
 use super::repo;
 use crate::app::AppState;
 use crate::auth::AuthUser;
@@ -15,13 +15,13 @@ use crate::mail::outbox::{self, NewMail};
 use super::login::{CodeCheck, check_code, code_error, otp_code_field};
 use super::service::*;
 
-pub async fn me(state: &AppState, user: &AuthUser) -> AppResult<Value> {
+pub async fn me(state: &AppState, user: &AuthUser) -> AppResult<User> {
     let uid = user.id;
     let row = state
         .db
         .read(move |c| repo::find(c, uid)?.ok_or_else(AppError::not_found))
         .await?;
-    Ok(user_json(&row))
+    Ok(User::from(&row))
 }
 
 /// PUT (`full`) or PATCH of the profile; a new email only becomes pending until its code is confirmed.
@@ -30,7 +30,7 @@ pub async fn update_me(
     user: &AuthUser,
     body: Map<String, Value>,
     full: bool,
-) -> AppResult<Value> {
+) -> AppResult<User> {
     let mut input = Input::new(body);
     let read = |input: &mut Input, name: &str, max: usize| -> Option<Option<String>> {
         if full || input.has(name) {
@@ -103,7 +103,7 @@ pub async fn update_me(
         })
         .await?;
     state.kick_mail();
-    Ok(user_json(&row))
+    Ok(User::from(&row))
 }
 
 pub async fn confirm_email_change(
@@ -111,7 +111,7 @@ pub async fn confirm_email_change(
     user: &AuthUser,
     body: Map<String, Value>,
     client: Client,
-) -> AppResult<Value> {
+) -> AppResult<User> {
     let mut input = Input::new(body);
     let code = otp_code_field(&mut input);
     input.finish()?;
@@ -162,5 +162,5 @@ pub async fn confirm_email_change(
     let row = outcome.map_err(|c| code_error(&c))?;
     state.kick_mail();
     tracing::info!(user_id = uid, "email changed");
-    Ok(user_json(&row))
+    Ok(User::from(&row))
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::model::PURPOSE_EMAIL_VERIFICATION;
+use super::model::{PURPOSE_EMAIL_VERIFICATION, Registered, User};
 use super::repo;
 use super::service::*;
 use crate::app::AppState;
@@ -21,7 +21,7 @@ pub async fn register(
     body: Map<String, Value>,
     client: Client,
     lang: Lang,
-) -> AppResult<Value> {
+) -> AppResult<Registered> {
     throttle(state, Scope::Register, &client, submitted_email(&body))?;
     let mut input = Input::new(body);
     let email = input.email("email");
@@ -122,16 +122,22 @@ pub async fn register(
     match session {
         Some((sid, jti)) => {
             let t = tokens(state, user.id, sid, user.token_version, &jti, now)?;
-            Ok(json!({"user": user_json(&user), "otp_required": false, "tokens": t}))
+            Ok(Registered::SignedIn {
+                user: User::from(&user),
+                otp_required: false,
+                tokens: t,
+            })
         }
-        None => Ok(json!({
-            "user": user_json(&user),
-            "otp_required": true,
-            "email": user.email,
-            "detail": Tr::new(
+        None => Ok(Registered::CodeSent {
+            user: User::from(&user),
+            otp_required: true,
+            email: user.email.clone(),
+            detail: Tr::new(
                 "Registration successful. Please verify your email with the OTP code sent.",
                 "Inscription réussie. Veuillez vérifier votre adresse e-mail avec le code OTP envoyé.",
-            ).get(lang),
-        })),
+            )
+            .get(lang)
+            .to_owned(),
+        }),
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
-use super::model::{Tokens, User, UserRow};
+use super::model::{Tokens, UserRow};
 use super::repo;
 use crate::app::AppState;
 use crate::auth::jwt::TokenType;
@@ -59,10 +59,6 @@ pub fn throttle(state: &AppState, scope: Scope, client: &Client, account: &str) 
 }
 
 // ---- shared pieces ------------------------------------------------------------------------------------------
-
-pub fn user_json(row: &UserRow) -> Value {
-    serde_json::to_value(User::from(row)).unwrap_or(Value::Null)
-}
 
 /// Opens a session (token family) and returns its id with the refresh token id.
 pub fn open_session(

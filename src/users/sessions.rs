@@ -1,22 +1,19 @@
 //! The caller's sessions: list, revoke one, revoke the others (auth.md §12).
 
-use serde_json::{Value, json};
-
-use super::model::Session;
+use super::model::{Session, SessionsRevoked};
 use super::repo;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::ts;
 use crate::error::{AppError, AppResult};
-use crate::http::list::{PageRequest, envelope};
+use crate::http::list::{List, Page};
 
 pub async fn list_sessions(
     state: &AppState,
     user: &AuthUser,
-    query: std::collections::HashMap<String, String>,
-    path: String,
-) -> AppResult<Value> {
-    let page = PageRequest::from_query(&query)?;
+    list: List<()>,
+) -> AppResult<Page<Session>> {
+    let page = list.query.page;
     let (uid, now) = (user.id, ts(state.clock.now()));
     let (count, rows) = state
         .db
@@ -28,9 +25,9 @@ pub async fn list_sessions(
         .await?;
     let results = rows
         .iter()
-        .map(|s| serde_json::to_value(Session::from_row(s, user.session_id)).unwrap_or(Value::Null))
+        .map(|s| Session::from_row(s, user.session_id))
         .collect();
-    envelope(count, results, page, &state.public_url, &path, &query)
+    list.page(count, results)
 }
 
 pub async fn revoke_session(state: &AppState, user: &AuthUser, id: i64) -> AppResult<()> {
@@ -51,7 +48,10 @@ pub async fn revoke_session(state: &AppState, user: &AuthUser, id: i64) -> AppRe
     Ok(())
 }
 
-pub async fn revoke_other_sessions(state: &AppState, user: &AuthUser) -> AppResult<Value> {
+pub async fn revoke_other_sessions(
+    state: &AppState,
+    user: &AuthUser,
+) -> AppResult<SessionsRevoked> {
     let (uid, sid, now) = (user.id, user.session_id, ts(state.clock.now()));
     let n = state
         .db
@@ -66,5 +66,7 @@ pub async fn revoke_other_sessions(state: &AppState, user: &AuthUser) -> AppResu
         })
         .await?;
     tracing::info!(user_id = uid, revoked = n, "other sessions revoked");
-    Ok(json!({"revoked": n}))
+    Ok(SessionsRevoked {
+        revoked: i64::try_from(n).unwrap_or(i64::MAX),
+    })
 }

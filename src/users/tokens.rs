@@ -1,7 +1,8 @@
 //! Refresh-token rotation with reuse detection, and logout (auth.md §4, §8, §9).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
+use super::model::Tokens;
 use super::repo;
 use super::service::*;
 use crate::app::AppState;
@@ -10,6 +11,7 @@ use crate::auth::jwt::{TokenError, TokenType};
 use crate::auth::secrets;
 use crate::db::ts;
 use crate::error::{AppError, AppResult, Code};
+use crate::http::Message;
 use crate::http::validate::Input;
 use crate::i18n::Tr;
 
@@ -18,7 +20,7 @@ enum RefreshOutcome {
     Fail(Code),
 }
 
-pub async fn refresh(state: &AppState, body: Map<String, Value>) -> AppResult<Value> {
+pub async fn refresh(state: &AppState, body: Map<String, Value>) -> AppResult<Tokens> {
     let mut input = Input::new(body);
     let token = input.secret("refresh");
     input.finish()?;
@@ -74,7 +76,7 @@ pub async fn refresh(state: &AppState, body: Map<String, Value>) -> AppResult<Va
     match outcome {
         RefreshOutcome::Rotated(new_jti, tv) => {
             let t = tokens(state, user_id, sid, tv, &new_jti, now)?;
-            Ok(json!({"access": t.access, "refresh": t.refresh}))
+            Ok(t)
         }
         RefreshOutcome::Fail(code) => Err(AppError::unauthorized(code, true)),
     }
@@ -84,7 +86,7 @@ pub async fn logout(
     state: &AppState,
     user: &AuthUser,
     body: Map<String, Value>,
-) -> AppResult<Value> {
+) -> AppResult<Message> {
     let input = Input::new(body);
     let now = state.clock.now();
     // A valid refresh token of another session of the same user closes that one too; anything else is ignored.
@@ -107,5 +109,7 @@ pub async fn logout(
         })
         .await?;
     tracing::info!(user_id = uid, session_id = sid, "logout");
-    Ok(json!({"message": Tr::new("Successfully logged out", "Déconnexion réussie").get(user.lang)}))
+    Ok(Message::new(
+        Tr::new("Successfully logged out", "Déconnexion réussie").get(user.lang),
+    ))
 }

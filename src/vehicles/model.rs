@@ -177,9 +177,9 @@ impl ListFilter for VehicleFilter {
 /// The body of `POST` and `PUT`: what `parse` reads with `full` (it reports every rule broken, by field).
 #[derive(ToSchema)]
 pub struct VehicleCreate {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub make: String,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub model: String,
     /// From 1900 to next year.
     #[schema(minimum = 1900)]
@@ -201,9 +201,9 @@ pub struct VehicleCreate {
 /// The writable fields, and the body of `PATCH`; `None` = not sent (PATCH keeps the stored value).
 #[derive(Debug, Default, Clone, ToSchema)]
 pub struct VehicleInput {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub make: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub model: Option<String>,
     #[schema(minimum = 1900)]
     pub year: Option<i64>,
