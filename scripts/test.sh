@@ -4,7 +4,9 @@
 #   - cargo test (unit and property tests, the HTTP black-box tests, the CLI process tests);
 #   - the crash test (tests/crash/crash.py: SIGKILL under write load, AUTOTRACK_CRASH_CYCLES cycles, default 20);
 #   - API fuzzing (tests/fuzz_api/run.py: schemathesis with two users, AUTOTRACK_FUZZ_EXAMPLES per operation,
-#     default 5, which makes a few thousand cases).
+#     default 5, which makes a few thousand cases);
+#   - the typed client check (tests/ts/: npm installs openapi-typescript, openapi-fetch and TypeScript from
+#     package-lock.json; the types generated from the binary's OpenAPI document must type-check client.ts).
 # Extra arguments go to cargo test alone (e.g. scripts/test.sh --test api auth::) and skip the two suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +26,18 @@ if [ "$#" -gt 0 ]; then
 fi
 
 cargo build --locked --quiet
-binary="${CARGO_TARGET_DIR:-target}/debug/autotrack"
+binary="$(cd "${CARGO_TARGET_DIR:-target}/debug" && pwd)/autotrack"
 echo "== crash test"
 "$venv/bin/python" tests/crash/crash.py --binary "$binary" --python "$venv/bin/python" \
     --cycles "${AUTOTRACK_CRASH_CYCLES:-20}"
 echo "== API fuzzing"
 "$venv/bin/python" tests/fuzz_api/run.py --binary "$binary" --max-examples "${AUTOTRACK_FUZZ_EXAMPLES:-5}"
+echo "== typed client check (openapi-typescript + tsc)"
+(
+    cd tests/ts
+    npm ci --no-audit --no-fund --loglevel=error
+    mkdir -p generated
+    "$binary" openapi > generated/openapi.json
+    npx --no-install openapi-typescript generated/openapi.json -o generated/api.d.ts
+    npx --no-install tsc --noEmit -p .
+)

@@ -149,10 +149,77 @@ pub fn document() -> utoipa::openapi::OpenApi {
 pub fn document_json() -> &'static str {
     static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     JSON.get_or_init(|| {
-        document()
-            .to_pretty_json()
-            .unwrap_or_else(|_| "{}".to_owned())
+        let mut doc = serde_json::to_value(document()).unwrap_or_default();
+        answers_list_every_field(&mut doc);
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned())
     })
+}
+
+/// Answers always carry every field of their representation, `null` when empty (README §5), while a request
+/// body's `Option` field may be left out. utoipa marks `Option` fields optional everywhere, so every object schema
+/// an answer uses (through `$ref`s, items, allOf/oneOf/anyOf and map values) gets all its properties required.
+fn answers_list_every_field(doc: &mut serde_json::Value) {
+    use serde_json::Value;
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref")
+                    && let Some(name) = r.strip_prefix("#/components/schemas/")
+                {
+                    out.push(name.to_owned());
+                }
+                map.values().for_each(|x| refs(x, out));
+            }
+            Value::Array(items) => items.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    fn require_all(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = map.get("properties") {
+                    let all = props.keys().cloned().map(Value::String).collect();
+                    map.insert("required".to_owned(), Value::Array(all));
+                }
+                map.values_mut().for_each(require_all);
+            }
+            Value::Array(items) => items.iter_mut().for_each(require_all),
+            _ => {}
+        }
+    }
+    // The answers' schemas: 2xx response contents, then every schema they reach.
+    let mut pending = Vec::new();
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for item in paths.values_mut() {
+            let Value::Object(ops) = item else { continue };
+            for op in ops.values_mut() {
+                let Some(Value::Object(responses)) = op.get_mut("responses") else {
+                    continue;
+                };
+                for (status, response) in responses.iter_mut() {
+                    if status.starts_with('2')
+                        && let Some(content) = response.get_mut("content")
+                    {
+                        refs(content, &mut pending);
+                        require_all(content);
+                    }
+                }
+            }
+        }
+    }
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return;
+    };
+    let mut done = std::collections::HashSet::new();
+    while let Some(name) = pending.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = schemas.get_mut(&name) {
+            refs(schema, &mut pending);
+            require_all(schema);
+        }
+    }
 }
 
 #[derive(rust_embed::Embed)]
