@@ -333,9 +333,7 @@ pub async fn create_user(
                 email_verified: true,
                 is_staff: admin,
             };
-            let id = repo::insert(tx, &new, &now)?;
-            crate::user_settings::repo::insert_default(tx, id, lang, &now)?;
-            crate::plans::repo::create_subscription(tx, id, &default_plan, &now)?;
+            let id = super::register::create_account(tx, &new, lang, &default_plan, &now)?;
             Ok((id, true))
         })
         .await?;

@@ -78,9 +78,7 @@ pub async fn register(
                 email_verified: false,
                 is_staff: false,
             };
-            let id = repo::insert(tx, &new, &ts(now))?;
-            crate::user_settings::repo::insert_default(tx, id, &language, &ts(now))?;
-            crate::plans::repo::create_subscription(tx, id, &st.config.default_plan, &ts(now))?;
+            let id = create_account(tx, &new, &language, &st.config.default_plan, &ts(now))?;
             let user = repo::find(tx, id)?.ok_or_else(AppError::not_found)?;
             let mail_lang = Lang::from_setting(&language);
             let welcome = NewMail {
@@ -140,4 +138,20 @@ pub async fn register(
             .to_owned(),
         }),
     }
+}
+
+/// A new account as every path creates one (register, `create-user`, `seed-demo`): the user row, its default
+/// settings in `language` and a subscription to `plan`, in the caller's transaction. The caller adds what its
+/// path sends (mails, codes, notifications).
+pub fn create_account(
+    tx: &rusqlite::Connection,
+    user: &repo::NewUser,
+    language: &str,
+    plan: &str,
+    now: &str,
+) -> rusqlite::Result<i64> {
+    let id = repo::insert(tx, user, now)?;
+    crate::user_settings::repo::insert_default(tx, id, language, now)?;
+    crate::plans::repo::create_subscription(tx, id, plan, now)?;
+    Ok(id)
 }

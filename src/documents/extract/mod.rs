@@ -10,6 +10,7 @@ use crate::vehicles::model::FUEL_TYPES;
 // One file per part; the parts share their helpers (text matching, parsers) through this module: each starts with
 // `use super::*`.
 mod detect;
+mod ids;
 mod insurance;
 mod invoice;
 mod parse;
@@ -18,13 +19,12 @@ mod suggestion;
 mod text;
 
 use detect::*;
+use ids::*;
+pub use ids::{parse_plate, siret_is_valid, vin_check_digit_ok, vin_is_valid};
 use insurance::*;
 use invoice::*;
 use parse::*;
-pub use parse::{
-    parse_amount, parse_currency, parse_date, parse_plate, siret_is_valid, vin_check_digit_ok,
-    vin_is_valid,
-};
+pub use parse::{parse_amount, parse_currency, parse_date};
 use registration::*;
 use suggestion::*;
 use text::*;
