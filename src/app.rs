@@ -52,13 +52,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the database (migrating it) and builds every shared part.
+    /// Opens the database (migrating it) and builds every shared part. The checks of the configuration against
+    /// the domains run at start-up (`cli::start`), not here.
     pub fn build(config: Config, bound: SocketAddr) -> anyhow::Result<AppState> {
-        crate::scheduler::validate(&config)?;
         let db = Db::open(&config.db_path(), config.db_synchronous, config.db_readers)?;
-        let conn = crate::db::open_connection(&config.db_path(), config.db_synchronous, true)?;
-        crate::plans::service::check_default_plan(&conn, &config.default_plan)?;
-        drop(conn);
         let mailer = Mailer::from_config(&config).context("while configuring SMTP")?;
         if mailer.is_none() {
             tracing::warn!(

@@ -377,6 +377,23 @@ fn openapi_prints_the_document_and_bad_settings_fail_fast() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&both.stderr).contains("both set"));
+    // Settings that name domain things are checked at start-up, before any work.
+    let plan = run(dir.path(), &["run-jobs", "--default-plan", "gold"], None);
+    assert!(!plan.status.success());
+    assert!(
+        stderr(&plan).contains("AUTOTRACK_DEFAULT_PLAN \"gold\" is not a plan"),
+        "{}",
+        stderr(&plan)
+    );
+    let cron = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["run-jobs"])
+        .env("AUTOTRACK_JOB_PRUNE_LOGS", "every day")
+        .output()
+        .unwrap();
+    let cron_err = String::from_utf8_lossy(&cron.stderr);
+    assert!(!cron.status.success());
+    assert!(cron_err.contains("AUTOTRACK_JOB_PRUNE_LOGS"), "{cron_err}");
 }
 
 /// `GET path` with a bearer token; returns the status.

@@ -139,7 +139,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 .await
                 .with_context(|| format!("while binding {}", config.listen))?;
             let bound = listener.local_addr()?;
-            let state = AppState::build(config, bound)?;
+            let state = start(config, bound)?;
             tracing::info!(address = %bound, public_url = %state.public_url, version = env!("CARGO_PKG_VERSION"), "listening");
             app::serve(state, listener, app::shutdown_signal()).await?;
             tracing::info!("stopped");
@@ -280,7 +280,19 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
 fn offline_state(settings: &Settings) -> anyhow::Result<AppState> {
     let config = Config::load(settings)?;
     let listen = config.listen;
-    AppState::build(config, listen)
+    start(config, listen)
+}
+
+/// Start-up: the settings that name domain things are checked (every job schedule parses, before the database
+/// is touched; the default plan exists and is active, once migrations have seeded the plans), then the state
+/// is built.
+fn start(config: Config, bound: std::net::SocketAddr) -> anyhow::Result<AppState> {
+    crate::scheduler::validate(&config)?;
+    let state = AppState::build(config, bound)?;
+    let conn =
+        crate::db::open_connection(&state.config.db_path(), state.config.db_synchronous, true)?;
+    crate::plans::service::check_default_plan(&conn, &state.config.default_plan)?;
+    Ok(state)
 }
 
 /// Every `AUTOTRACK_*` setting with its help text and default, as a commented `.env` (built from the clap
