@@ -283,11 +283,9 @@ fn offline_state(settings: &Settings) -> anyhow::Result<AppState> {
     start(config, listen)
 }
 
-/// Start-up: the settings that name domain things are checked (every job schedule parses, before the database
-/// is touched; the default plan exists and is active, once migrations have seeded the plans), then the state
-/// is built.
+/// Start-up: the state is built (migrating the database), then the settings that name domain data are checked
+/// (the default plan exists and is active: migrations seed the plans).
 fn start(config: Config, bound: std::net::SocketAddr) -> anyhow::Result<AppState> {
-    crate::scheduler::validate(&config)?;
     let state = AppState::build(config, bound)?;
     let conn =
         crate::db::open_connection(&state.config.db_path(), state.config.db_synchronous, true)?;

@@ -84,8 +84,11 @@ impl Config {
                     })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
-        crate::maintenances::jobs::parse_offsets(&s.maintenance_reminder_days)
+        let maintenance_reminder_days = parse_offsets(&s.maintenance_reminder_days)
             .context("AUTOTRACK_MAINTENANCE_REMINDER_DAYS")?;
+        let job = |name: &str, expr: &str| {
+            parse_schedule(expr).with_context(|| format!("AUTOTRACK_JOB_{}", name.to_uppercase()))
+        };
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -102,7 +105,7 @@ impl Config {
             otp_key,
             otp_policy: s.otp_policy,
             default_plan: s.default_plan.trim().to_owned(),
-            maintenance_reminder_days: s.maintenance_reminder_days.clone(),
+            maintenance_reminder_days,
             max_upload_bytes: s.max_upload_bytes,
             ocr: s.ocr == OnOff::On,
             models_dir: s.models_dir.clone(),
@@ -122,14 +125,14 @@ impl Config {
             cors_origins: cors_origins(&s.cors_origins)?,
             hash_concurrency: s.hash_concurrency.unwrap_or(cores).max(1),
             jobs: JobSchedules {
-                deliver_mail: s.job_deliver_mail.clone(),
-                maintenance_reminders: s.job_maintenance_reminders.clone(),
-                cleanup_notifications: s.job_cleanup_notifications.clone(),
-                cleanup_files: s.job_cleanup_files.clone(),
-                analyze_documents: s.job_analyze_documents.clone(),
-                cleanup_auth: s.job_cleanup_auth.clone(),
-                prune_logs: s.job_prune_logs.clone(),
-                health_probe: s.job_health_probe.clone(),
+                deliver_mail: job("deliver_mail", &s.job_deliver_mail)?,
+                maintenance_reminders: job("maintenance_reminders", &s.job_maintenance_reminders)?,
+                cleanup_notifications: job("cleanup_notifications", &s.job_cleanup_notifications)?,
+                cleanup_files: job("cleanup_files", &s.job_cleanup_files)?,
+                analyze_documents: job("analyze_documents", &s.job_analyze_documents)?,
+                cleanup_auth: job("cleanup_auth", &s.job_cleanup_auth)?,
+                prune_logs: job("prune_logs", &s.job_prune_logs)?,
+                health_probe: job("health_probe", &s.job_health_probe)?,
             },
         })
     }

@@ -276,7 +276,8 @@ pub struct Config {
     pub otp_key: Vec<u8>,
     pub otp_policy: OtpPolicy,
     pub default_plan: String,
-    pub maintenance_reminder_days: String,
+    /// Days before a scheduled maintenance when its reminder goes out, largest first.
+    pub maintenance_reminder_days: Vec<i64>,
     pub max_upload_bytes: u64,
     pub ocr: bool,
     pub models_dir: Option<PathBuf>,

@@ -1,5 +1,8 @@
 //! The value types of the settings: policies and modes, rates, the SMTP server, job schedules, secrets.
 
+use croner::Cron;
+use croner::parser::{CronParser, Seconds};
+
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -112,14 +115,46 @@ pub struct RateLimits {
 
 #[derive(Debug, Clone)]
 pub struct JobSchedules {
-    pub deliver_mail: String,
-    pub maintenance_reminders: String,
-    pub cleanup_notifications: String,
-    pub cleanup_files: String,
-    pub analyze_documents: String,
-    pub cleanup_auth: String,
-    pub prune_logs: String,
-    pub health_probe: String,
+    pub deliver_mail: Option<Cron>,
+    pub maintenance_reminders: Option<Cron>,
+    pub cleanup_notifications: Option<Cron>,
+    pub cleanup_files: Option<Cron>,
+    pub analyze_documents: Option<Cron>,
+    pub cleanup_auth: Option<Cron>,
+    pub prune_logs: Option<Cron>,
+    pub health_probe: Option<Cron>,
+}
+
+/// A job's schedule (cron, 5 or 6 fields), or `None` when the expression is empty (the job is disabled).
+pub fn parse_schedule(expr: &str) -> anyhow::Result<Option<Cron>> {
+    let expr = expr.trim();
+    if expr.is_empty() {
+        return Ok(None);
+    }
+    let parser = CronParser::builder().seconds(Seconds::Optional).build();
+    Ok(Some(parser.parse(expr).map_err(|e| {
+        anyhow::anyhow!("invalid schedule {expr:?}: {e}")
+    })?))
+}
+
+/// Reminder offsets in days, largest first (`AUTOTRACK_MAINTENANCE_REMINDER_DAYS`, default `7,1`).
+pub fn parse_offsets(raw: &str) -> anyhow::Result<Vec<i64>> {
+    let mut days: Vec<i64> = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| anyhow::anyhow!("{s:?} is not a whole number of days"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    anyhow::ensure!(
+        days.iter().all(|d| (1..=365).contains(d)),
+        "reminder days must be between 1 and 365"
+    );
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    Ok(days)
 }
 
 /// A secret setting (the JWT key, the SMTP password): `Debug` never prints it, so neither does a logged
@@ -147,5 +182,25 @@ impl std::str::FromStr for Secret {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Secret, Self::Err> {
         Ok(Secret(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules_parse_with_optional_seconds() {
+        assert!(parse_schedule("*/15 * * * * *").unwrap().is_some());
+        assert!(parse_schedule("0 2 * * *").unwrap().is_some());
+        assert!(parse_schedule("  ").unwrap().is_none());
+        assert!(parse_schedule("every day").is_err());
+    }
+
+    #[test]
+    fn reminder_offsets() {
+        assert_eq!(parse_offsets("1, 7").unwrap(), vec![7, 1]);
+        assert_eq!(parse_offsets("7,1,7").unwrap(), vec![7, 1]);
+        assert!(parse_offsets("0").is_err() && parse_offsets("x").is_err());
     }
 }

@@ -13,26 +13,6 @@ use crate::mail::outbox::{self, NewMail};
 use crate::notifications::repo::{NewNotification, notify};
 use crate::scheduler::{JobCtx, JobOutcome};
 
-/// Reminder offsets in days, largest first (`AUTOTRACK_MAINTENANCE_REMINDER_DAYS`, default `7,1`).
-pub fn parse_offsets(raw: &str) -> anyhow::Result<Vec<i64>> {
-    let mut days: Vec<i64> = raw
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse::<i64>()
-                .map_err(|_| anyhow::anyhow!("{s:?} is not a whole number of days"))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    anyhow::ensure!(
-        days.iter().all(|d| (1..=365).contains(d)),
-        "reminder days must be between 1 and 365"
-    );
-    days.sort_unstable_by(|a, b| b.cmp(a));
-    days.dedup();
-    Ok(days)
-}
-
 /// A date for the recipient: fr `dd/mm/yyyy`, en `yyyy-mm-dd`, in their time zone.
 pub fn format_date(t: DateTime<Utc>, tz: chrono_tz::Tz, lang: Lang) -> String {
     let local = t.with_timezone(&tz);
@@ -134,7 +114,7 @@ fn remind(
 }
 
 pub async fn send_reminders(state: &AppState, ctx: &JobCtx) -> anyhow::Result<JobOutcome> {
-    let offsets = parse_offsets(&state.config.maintenance_reminder_days)?;
+    let offsets = state.config.maintenance_reminder_days.clone();
     let now = state.clock.now();
     let (mut notes, mut mails) = (0, 0);
     for (i, offset) in offsets.iter().enumerate() {
@@ -176,10 +156,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn offsets_and_formats() {
-        assert_eq!(parse_offsets("1, 7").unwrap(), vec![7, 1]);
-        assert_eq!(parse_offsets("7,1,7").unwrap(), vec![7, 1]);
-        assert!(parse_offsets("0").is_err() && parse_offsets("x").is_err());
+    fn formats() {
         assert_eq!(format_km(84500, Lang::Fr), "84 500 km");
         assert_eq!(format_km(1234567, Lang::En), "1,234,567 km");
         assert_eq!(format_km(999, Lang::En), "999 km");

@@ -7,7 +7,6 @@ use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
 use croner::Cron;
-use croner::parser::{CronParser, Seconds};
 use tokio::sync::watch;
 
 use crate::app::AppState;
@@ -64,7 +63,7 @@ type JobFuture<'a> = Pin<Box<dyn Future<Output = anyhow::Result<JobOutcome>> + S
 
 pub struct Job {
     pub name: &'static str,
-    schedule: fn(&Config) -> &str,
+    schedule: fn(&Config) -> Option<&Cron>,
     run: for<'a> fn(&'a AppState, &'a JobCtx) -> JobFuture<'a>,
 }
 
@@ -72,69 +71,48 @@ pub struct Job {
 pub static JOBS: &[Job] = &[
     Job {
         name: "deliver_mail",
-        schedule: |c| &c.jobs.deliver_mail,
+        schedule: |c| c.jobs.deliver_mail.as_ref(),
         run: |s, c| Box::pin(crate::mail::outbox::deliver_pending(s, c)),
     },
     Job {
         name: "analyze_documents",
-        schedule: |c| &c.jobs.analyze_documents,
+        schedule: |c| c.jobs.analyze_documents.as_ref(),
         run: |s, c| Box::pin(crate::documents::jobs::analyze_documents(s, c)),
     },
     Job {
         name: "maintenance_reminders",
-        schedule: |c| &c.jobs.maintenance_reminders,
+        schedule: |c| c.jobs.maintenance_reminders.as_ref(),
         run: |s, c| Box::pin(crate::maintenances::jobs::send_reminders(s, c)),
     },
     Job {
         name: "cleanup_auth",
-        schedule: |c| &c.jobs.cleanup_auth,
+        schedule: |c| c.jobs.cleanup_auth.as_ref(),
         run: |s, c| Box::pin(crate::users::jobs::cleanup_auth(s, c)),
     },
     Job {
         name: "cleanup_notifications",
-        schedule: |c| &c.jobs.cleanup_notifications,
+        schedule: |c| c.jobs.cleanup_notifications.as_ref(),
         run: |s, c| Box::pin(crate::notifications::service::cleanup_job(s, c)),
     },
     Job {
         name: "cleanup_files",
-        schedule: |c| &c.jobs.cleanup_files,
+        schedule: |c| c.jobs.cleanup_files.as_ref(),
         run: |s, c| Box::pin(crate::documents::jobs::cleanup_files(s, c)),
     },
     Job {
         name: "prune_logs",
-        schedule: |c| &c.jobs.prune_logs,
+        schedule: |c| c.jobs.prune_logs.as_ref(),
         run: |s, c| Box::pin(prune_logs(s, c)),
     },
     Job {
         name: "health_probe",
-        schedule: |c| &c.jobs.health_probe,
+        schedule: |c| c.jobs.health_probe.as_ref(),
         run: |s, c| Box::pin(crate::health::probe_job(s, c)),
     },
 ];
 
 pub fn find(name: &str) -> Option<&'static Job> {
     JOBS.iter().find(|j| j.name == name)
-}
-
-/// A job's schedule, or `None` when its expression is empty (disabled).
-pub fn parse_schedule(expr: &str) -> anyhow::Result<Option<Cron>> {
-    let expr = expr.trim();
-    if expr.is_empty() {
-        return Ok(None);
-    }
-    let parser = CronParser::builder().seconds(Seconds::Optional).build();
-    Ok(Some(parser.parse(expr).map_err(|e| {
-        anyhow::anyhow!("invalid schedule {expr:?}: {e}")
-    })?))
-}
-
-/// Checks every configured schedule (at start, so a typo fails fast).
-pub fn validate(config: &Config) -> anyhow::Result<()> {
-    for job in JOBS {
-        parse_schedule((job.schedule)(config))
-            .map_err(|e| anyhow::anyhow!("AUTOTRACK_JOB_{}: {e}", job.name.to_uppercase()))?;
-    }
-    Ok(())
 }
 
 pub fn names() -> String {
@@ -147,16 +125,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut schedules: Vec<(&'static Job, Cron, DateTime<Utc>)> = Vec::new();
     let now = state.clock.now();
     for job in JOBS {
-        let cron = match parse_schedule((job.schedule)(&state.config)) {
-            Ok(Some(c)) => c,
-            Ok(None) => {
-                tracing::info!(job = job.name, "job disabled (empty schedule)");
-                continue;
-            }
-            Err(e) => {
-                tracing::error!(job = job.name, error = %e, "job not scheduled");
-                continue;
-            }
+        let Some(cron) = (job.schedule)(&state.config).cloned() else {
+            tracing::info!(job = job.name, "job disabled (empty schedule)");
+            continue;
         };
         // Catch-up: a job whose last success is older than its previous due time runs once at start.
         let previous = cron.find_previous_occurrence(&now, false).ok();
@@ -230,17 +201,4 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         let _ = handle.await;
     }
     tracing::info!("scheduler stopped");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn schedules_parse_with_optional_seconds() {
-        assert!(parse_schedule("*/15 * * * * *").unwrap().is_some());
-        assert!(parse_schedule("0 2 * * *").unwrap().is_some());
-        assert!(parse_schedule("  ").unwrap().is_none());
-        assert!(parse_schedule("every day").is_err());
-    }
 }
