@@ -3,7 +3,7 @@
 
 For each endpoint: the most requests/s wrk can get (closed loop, 32 connections), then a paced run at half that
 rate, with p50/p99 latency of both. Endpoints: GET /api/vehicles/ and GET /api/maintenances/ (authenticated, page
-of 20, an owner with 10 vehicles and 1,000 records), POST /api/maintenances/, POST /api/auth/login (argon2id-bound,
+of 20 full rows, an owner with 50 vehicles and 1,000 records), POST /api/maintenances/, POST /api/auth/login (argon2id-bound,
 so its figure is the hashing rate of one core). Also idle RSS before and peak RSS after the load.
 
 Usage: bench/load.py [path/to/autotrack] [seconds per run]   (default: target/release/autotrack, 10 s)
@@ -45,20 +45,27 @@ def proc_kib(pid, key):
 
 
 def seed(db_path, email):
-    """10 vehicles and 1,000 maintenances for the bench owner, straight into SQLite (the server is not running)."""
+    """50 vehicles (so that a page holds 20) and 1,000 maintenances for the bench owner, straight into SQLite (the
+    server is not running). Optional fields are filled or left empty the way real fleets are."""
     conn = sqlite3.connect(db_path)
     rng = random.Random(7)
     t = "2026-01-01T00:00:00.000000Z"
     uid = conn.execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()[0]
+    makes = [("Peugeot", "308"), ("Renault", "Clio"), ("Citroën", "C3 Aircross"), ("Volkswagen", "Golf VII"),
+             ("Tesla", "Model 3"), ("Dacia", "Sandero Stepway"), ("Toyota", "Yaris Hybrid")]
     conn.executemany(
-        "INSERT INTO vehicles (owner_id, make, model, year, license_plate, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        ((uid, "Peugeot", f"308 {i}", 2010 + i, f"AB-{i:03d}-CD", t, t) for i in range(10)),
+        "INSERT INTO vehicles (owner_id, make, model, year, license_plate, vin, color, fuel_type, transmission, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((uid, *makes[i % len(makes)], 2005 + i % 20, f"{chr(65 + i % 26)}B-{i:03d}-CD",
+          f"VF1RFB00{i:09d}" if i % 3 else None, rng.choice(["Gris Platine", "Blanc", None, "Bleu Iron"]),
+          rng.choice(["diesel", "gasoline", "electric", "hybrid", None]), rng.choice(["manual", "automatic", None]), t, t)
+         for i in range(50)),
     )
     vids = [r[0] for r in conn.execute("SELECT id FROM vehicles WHERE owner_id = ?", (uid,))]
     conn.executemany(
         "INSERT INTO maintenances (vehicle_id, owner_id, created_by_id, service_date, service_type, mileage, cost_cents, status, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ((vids[i % 10], uid, uid, f"20{15 + rng.randrange(11)}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}T09:00:00.000000Z",
+        ((vids[i % len(vids)], uid, uid, f"20{15 + rng.randrange(11)}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}T09:00:00.000000Z",
           rng.choice(["Vidange", "Freins", "Pneus", "Révision"]), rng.randrange(200_000), rng.randrange(3_000, 90_000), "COMPLETED", t, t)
          for i in range(1000)),
     )

@@ -6,6 +6,10 @@ use serde_json::{Map, Value};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::{Tr, msg};
 
+mod compound;
+mod formats;
+pub use formats::{is_valid_email, is_valid_url, parse_datetime};
+
 pub struct Input {
     obj: Map<String, Value>,
     errors: FieldErrors,
@@ -316,96 +320,6 @@ impl Input {
         Some(value)
     }
 
-    /// A list of strings (each trimmed, 1..=`max_len` characters), at most `max_items`.
-    pub fn string_list(
-        &mut self,
-        name: &str,
-        max_items: usize,
-        max_len: usize,
-    ) -> Option<Vec<String>> {
-        let items = match self.obj.get(name)? {
-            Value::Array(items) => items.clone(),
-            Value::Null => return Some(Vec::new()),
-            _ => {
-                self.error(
-                    name,
-                    Tr::new(
-                        "Expected a list of items.",
-                        "Une liste d'éléments est attendue.",
-                    ),
-                );
-                return None;
-            }
-        };
-        if items.len() > max_items {
-            self.error(
-                name,
-                Tr::new(
-                    format!("Ensure this field has no more than {max_items} elements."),
-                    format!(
-                        "Assurez-vous que ce champ ne contient pas plus de {max_items} éléments."
-                    ),
-                ),
-            );
-            return None;
-        }
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            match item {
-                Value::String(s) if !s.trim().is_empty() && s.trim().chars().count() <= max_len => {
-                    out.push(s.trim().to_owned())
-                }
-                Value::String(s) if s.trim().is_empty() => {
-                    self.error(name, msg::blank());
-                    return None;
-                }
-                Value::String(_) => {
-                    self.error(name, msg::max_length(max_len));
-                    return None;
-                }
-                _ => {
-                    self.error(name, msg::not_a_string());
-                    return None;
-                }
-            }
-        }
-        Some(out)
-    }
-
-    /// A JSON object of at most `max_bytes` serialised.
-    pub fn object(&mut self, name: &str, max_bytes: usize) -> Option<Map<String, Value>> {
-        match self.obj.get(name)? {
-            Value::Object(o) => {
-                if serde_json::to_string(o)
-                    .map(|s| s.len())
-                    .unwrap_or(usize::MAX)
-                    > max_bytes
-                {
-                    self.error(
-                        name,
-                        Tr::new(
-                            format!("Ensure this object is at most {} KiB.", max_bytes / 1024),
-                            format!(
-                                "Assurez-vous que cet objet ne dépasse pas {} Kio.",
-                                max_bytes / 1024
-                            ),
-                        ),
-                    );
-                    None
-                } else {
-                    Some(o.clone())
-                }
-            }
-            _ => {
-                self.error(
-                    name,
-                    Tr::new("Expected an object.", "Un objet est attendu."),
-                );
-                None
-            }
-        }
-    }
-
     /// The validation error collected so far, if any (the reading may go on afterwards).
     pub fn take_error(&mut self) -> Option<AppError> {
         (!self.errors.is_empty()).then(|| AppError::validation(std::mem::take(&mut self.errors)))
@@ -419,81 +333,6 @@ impl Input {
             Err(AppError::validation(self.errors))
         }
     }
-}
-
-/// RFC 3339 (`Z` or an offset), a naive datetime (taken as UTC), or a plain date (00:00Z that day). Only instants
-/// of the years 0000–9999 in UTC are accepted: the stored form (`db::ts`) has four-digit years, and chrono would
-/// otherwise take `+12345-01-01` or `-1-1-1`, or an offset could move 9999-12-31 into year 10000, giving a
-/// stored `+10000-…` that `db::parse_ts` cannot read and that sorts before every other date.
-pub fn parse_datetime(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    use chrono::Datelike;
-    parse_datetime_any_year(s).filter(|t| (0..=9999).contains(&t.year()))
-}
-
-fn parse_datetime_any_year(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    use chrono::{NaiveDate, NaiveDateTime, Utc};
-    let s = s.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Some(t.and_utc());
-        }
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
-}
-
-/// An absolute http or https URL with a host and no spaces.
-pub fn is_valid_url(s: &str) -> bool {
-    let rest = match s.split_once("://") {
-        Some((scheme, rest))
-            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
-        {
-            rest
-        }
-        _ => return false,
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    !host.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        && !host.starts_with(':')
-}
-
-/// A pragmatic address check: one `@`, a non-empty local part, a dotted domain of letters, digits and hyphens.
-pub fn is_valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
-        return false;
-    };
-    if local.is_empty() || local.len() > 64 || local.contains('@') || domain.len() > 253 {
-        return false;
-    }
-    if s.chars().any(|c| {
-        c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"' | '\\')
-    }) {
-        return false;
-    }
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return false;
-    }
-    let labels: Vec<&str> = domain.split('.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-        })
 }
 
 #[cfg(test)]
