@@ -268,3 +268,15 @@ async fn asset(file: String) -> Response {
     )
         .into_response()
 }
+
+/// The values an enum's schema documents (tests compare them with the values the validation accepts).
+#[cfg(test)]
+pub fn enum_values<T: utoipa::PartialSchema>() -> Vec<String> {
+    let schema = serde_json::to_value(T::schema()).unwrap_or_default();
+    schema["enum"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}

@@ -55,9 +55,14 @@ pub fn cents_number(cents: i64) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
+/// A float rounded to 2 decimals (aggregates in typed answers).
+pub fn round2_f64(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
 /// A float rounded to 2 decimals as a JSON number.
 pub fn round2(v: f64) -> serde_json::Value {
-    serde_json::Number::from_f64((v * 100.0).round() / 100.0)
+    serde_json::Number::from_f64(round2_f64(v))
         .map(serde_json::Value::Number)
         .unwrap_or(serde_json::Value::Null)
 }

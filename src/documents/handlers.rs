@@ -2,16 +2,20 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, OriginalUri, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde_json::Value;
+use axum::response::Response;
 
-use super::{service, upload};
+use super::model::{
+    AnalysisQueued, BatchAnalyze, BatchQueued, Document, DocumentFilter, DocumentForm,
+    DocumentInput, DocumentStats, DocumentUpload, TypeFilter, VehicleDocuments, VehicleFilter,
+};
+use super::{reads, service, upload};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult};
 use crate::http::extract::{JsonBody, PathId, QueryMap};
+use crate::http::list::{List, ListFilter, ListParams, Page};
 use crate::http::throttle::Scope;
 
 fn content_type(req: &Request) -> String {
@@ -41,28 +45,22 @@ fn throttle(state: &AppState, user: &AuthUser) -> AppResult<()> {
         .check(Scope::Upload, &[format!("user:{}", user.id)])
 }
 
-/// The caller's documents (filters `vehicle`, `document_type`, `is_analyzed`, `analysis_status`; `search`; `ordering`).
-#[utoipa::path(get, path = "/api/documents", tag = "documents", security(("bearer" = [])),
-    params(("vehicle" = Option<i64>, Query, description = "vehicle id"), ("document_type" = Option<String>, Query, description = "type"),
-        ("is_analyzed" = Option<bool>, Query, description = "analysis done"), ("analysis_status" = Option<String>, Query, description = "pending, processing, done, failed"),
-        ("search" = Option<String>, Query, description = "title, description, text, make, model"), ("ordering" = Option<String>, Query, description = "created_at, updated_at, file_size, title"),
-        ("page" = Option<i64>, Query, description = "1-based"), ("page_size" = Option<i64>, Query, description = "≤ 100")),
-    responses((status = 200, description = "envelope"), (status = 400, description = "validation_error")))]
+/// The caller's documents. `ordering`: `created_at`, `updated_at`, `file_size`, `title` (default `-created_at`);
+/// `search`: title, description, extracted text, the vehicle's make and model.
+#[utoipa::path(get, path = "/api/documents", tag = "documents", security(("bearer" = [])), params(DocumentFilter, ListParams),
+    responses((status = 200, body = Page<Document>), (status = 400, description = "validation_error"), (status = 404, description = "invalid_page")))]
 pub async fn list_documents(
     State(state): State<AppState>,
     user: AuthUser,
-    QueryMap(query): QueryMap,
-    OriginalUri(uri): OriginalUri,
-) -> AppResult<Json<Value>> {
-    Ok(Json(
-        service::list(&state, &user, query, uri.path().to_owned()).await?,
-    ))
+    list: List<DocumentFilter>,
+) -> AppResult<Json<Page<Document>>> {
+    Ok(Json(reads::list(&state, &user, list).await?))
 }
 
-/// Upload a document (multipart: `file`*, `title`, `document_type`, `vehicle`, `description`).
+/// Upload a document (plan limits `documents`, then `storage`); images and PDFs are queued for analysis.
 #[utoipa::path(post, path = "/api/documents", tag = "documents", security(("bearer" = [])),
-    request_body(content = String, content_type = "multipart/form-data", description = "parts: file*, title, document_type, vehicle, description"),
-    responses((status = 201, description = "the document"), (status = 400, description = "validation_error or plan_limit_reached"),
+    request_body(content = DocumentUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = Document), (status = 400, description = "validation_error or plan_limit_reached"),
         (status = 413, description = "payload_too_large"), (status = 415, description = "unsupported_media_type"), (status = 429, description = "throttled")))]
 pub async fn create_document(
     State(state): State<AppState>,
@@ -81,40 +79,32 @@ pub async fn create_document(
 
 /// One document.
 #[utoipa::path(get, path = "/api/documents/{id}", tag = "documents", security(("bearer" = [])), params(("id" = i64, Path, description = "document id")),
-    responses((status = 200, description = "the document"), (status = 404, description = "not_found")))]
+    responses((status = 200, body = Document), (status = 404, description = "not_found")))]
 pub async fn get_document(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
-) -> AppResult<Json<Value>> {
-    Ok(Json(service::get(&state, &user, id).await?))
+) -> AppResult<Json<Document>> {
+    Ok(Json(reads::get(&state, &user, id).await?))
 }
 
-/// Update metadata (JSON) or metadata and the file (multipart).
-#[utoipa::path(method(put, patch), path = "/api/documents/{id}", tag = "documents", security(("bearer" = [])), params(("id" = i64, Path, description = "document id")), request_body = Object,
-    responses((status = 200, description = "the document"), (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
+/// Update the metadata (JSON), or the metadata and the file (multipart; storage limit on a new file). PUT and
+/// PATCH both update only the fields sent.
+#[utoipa::path(method(put, patch), path = "/api/documents/{id}", tag = "documents", security(("bearer" = [])), params(("id" = i64, Path, description = "document id")),
+    request_body(content((DocumentInput = "application/json"), (DocumentForm = "multipart/form-data"))),
+    responses((status = 200, body = Document), (status = 400, description = "validation_error or plan_limit_reached"), (status = 404, description = "not_found"),
+        (status = 413, description = "payload_too_large"), (status = 415, description = "unsupported_media_type"), (status = 429, description = "throttled")))]
 pub async fn update_document(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
     req: Request,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Document>> {
     let ct = content_type(&req);
     if ct.starts_with("multipart/form-data") {
         throttle(&state, &user)?;
-        let mut up = multipart(&state, req).await?;
-        let file = up.file.take();
-        let body = up.fields.into_iter().map(|(k, v)| {
-            let value = if k == "vehicle" && v.trim().is_empty() {
-                Value::Null
-            } else {
-                Value::String(v)
-            };
-            (k, value)
-        });
-        return Ok(Json(
-            service::update(&state, &user, id, body.collect(), file).await?,
-        ));
+        let (body, file) = multipart(&state, req).await?.into_parts();
+        return Ok(Json(service::update(&state, &user, id, body, file).await?));
     }
     let JsonBody(body) = JsonBody::from_request(req, &state).await?;
     Ok(Json(service::update(&state, &user, id, body, None).await?))
@@ -132,17 +122,21 @@ pub async fn delete_document(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The file, to its owner only (`?inline=true` to display it).
+/// The file, to its owner only, with its stored (sniffed) type (`?inline=true` to display it).
 #[utoipa::path(get, path = "/api/documents/{id}/download", tag = "documents", security(("bearer" = [])),
     params(("id" = i64, Path, description = "document id"), ("inline" = Option<bool>, Query, description = "inline instead of attachment")),
-    responses((status = 200, description = "the file"), (status = 404, description = "not_found")))]
+    responses((status = 200, description = "the file, as the document's `mime_type`", content(
+            ("application/pdf"), ("image/jpeg"), ("image/png"), ("image/webp"),
+            ("image/gif"), ("application/msword"),
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
+        (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
 pub async fn download(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
     QueryMap(query): QueryMap,
 ) -> AppResult<Response> {
-    let doc = service::for_download(&state, &user, id).await?;
+    let doc = reads::for_download(&state, &user, id).await?;
     let inline = crate::http::list::bool_param(&query, "inline")?.unwrap_or(false);
     let path = state
         .storage
@@ -208,73 +202,96 @@ pub async fn download(
 
 /// Queue a (new) analysis: 202.
 #[utoipa::path(post, path = "/api/documents/{id}/analyze", tag = "documents", security(("bearer" = [])), params(("id" = i64, Path, description = "document id")),
-    responses((status = 202, description = "`{message, document_id, task_id}`"), (status = 400, description = "analysis_not_supported"), (status = 409, description = "analysis_in_progress")))]
+    responses((status = 202, body = AnalysisQueued), (status = 400, description = "analysis_not_supported"), (status = 404, description = "not_found"),
+        (status = 409, description = "analysis_in_progress"), (status = 429, description = "throttled")))]
 pub async fn analyze(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
-) -> AppResult<Response> {
+) -> AppResult<(StatusCode, Json<AnalysisQueued>)> {
     throttle(&state, &user)?;
     Ok((
         StatusCode::ACCEPTED,
         Json(super::queue::analyze(&state, &user, id).await?),
-    )
-        .into_response())
+    ))
 }
 
-/// Queue several analyses: 202.
-#[utoipa::path(post, path = "/api/documents/batch_analyze", tag = "documents", security(("bearer" = [])), request_body = Object,
-    responses((status = 202, description = "`{message, document_count, skipped, task_id}`"), (status = 400, description = "validation_error")))]
+/// Queue several analyses (Word files and documents being analysed are skipped): 202.
+#[utoipa::path(post, path = "/api/documents/batch_analyze", tag = "documents", security(("bearer" = [])), request_body = BatchAnalyze,
+    responses((status = 202, body = BatchQueued), (status = 400, description = "validation_error"), (status = 429, description = "throttled")))]
 pub async fn batch_analyze(
     State(state): State<AppState>,
     user: AuthUser,
     JsonBody(body): JsonBody,
-) -> AppResult<Response> {
+) -> AppResult<(StatusCode, Json<BatchQueued>)> {
     throttle(&state, &user)?;
     Ok((
         StatusCode::ACCEPTED,
         Json(super::queue::batch_analyze(&state, &user, body).await?),
-    )
-        .into_response())
+    ))
 }
 
-/// Documents of one `type` (all without it).
-#[utoipa::path(get, path = "/api/documents/by_type", tag = "documents", security(("bearer" = [])), params(("type" = Option<String>, Query, description = "document type")),
-    responses((status = 200, description = "array"), (status = 400, description = "validation_error")))]
+/// Documents of one `type` (all without it), newest first.
+#[utoipa::path(get, path = "/api/documents/by_type", tag = "documents", security(("bearer" = [])), params(TypeFilter),
+    responses((status = 200, body = Vec<Document>), (status = 400, description = "validation_error")))]
 pub async fn by_type(
     State(state): State<AppState>,
     user: AuthUser,
     QueryMap(query): QueryMap,
-) -> AppResult<Json<Value>> {
-    Ok(Json(service::plain(&state, &user, false, query).await?))
+) -> AppResult<Json<Vec<Document>>> {
+    let filter = TypeFilter::from_query(&query)?;
+    Ok(Json(reads::by_type(&state, &user, filter).await?))
 }
 
-/// Documents not analysed yet.
-#[utoipa::path(get, path = "/api/documents/unanalyzed", tag = "documents", security(("bearer" = [])), responses((status = 200, description = "array")))]
+/// Documents not analysed yet (`is_analyzed` false), newest first.
+#[utoipa::path(get, path = "/api/documents/unanalyzed", tag = "documents", security(("bearer" = [])), responses((status = 200, body = Vec<Document>)))]
 pub async fn unanalyzed(
     State(state): State<AppState>,
     user: AuthUser,
-    QueryMap(query): QueryMap,
-) -> AppResult<Json<Value>> {
-    Ok(Json(service::plain(&state, &user, true, query).await?))
+) -> AppResult<Json<Vec<Document>>> {
+    Ok(Json(reads::unanalyzed(&state, &user).await?))
 }
 
 /// Counts and storage used.
-#[utoipa::path(get, path = "/api/documents/stats", tag = "documents", security(("bearer" = [])), responses((status = 200, description = "stats")))]
+#[utoipa::path(get, path = "/api/documents/stats", tag = "documents", security(("bearer" = [])), responses((status = 200, body = DocumentStats)))]
 pub async fn document_stats(
     State(state): State<AppState>,
     user: AuthUser,
-) -> AppResult<Json<Value>> {
-    Ok(Json(service::stats(&state, &user).await?))
+) -> AppResult<Json<DocumentStats>> {
+    Ok(Json(reads::stats(&state, &user).await?))
 }
 
 /// Documents grouped by vehicle.
-#[utoipa::path(get, path = "/api/documents/by_vehicle", tag = "documents", security(("bearer" = [])), params(("vehicle_id" = Option<i64>, Query, description = "only this vehicle")),
-    responses((status = 200, description = "array of groups")))]
+#[utoipa::path(get, path = "/api/documents/by_vehicle", tag = "documents", security(("bearer" = [])), params(VehicleFilter),
+    responses((status = 200, body = Vec<VehicleDocuments>), (status = 400, description = "validation_error")))]
 pub async fn by_vehicle(
     State(state): State<AppState>,
     user: AuthUser,
     QueryMap(query): QueryMap,
-) -> AppResult<Json<Value>> {
-    Ok(Json(service::by_vehicle(&state, &user, query).await?))
+) -> AppResult<Json<Vec<VehicleDocuments>>> {
+    let filter = VehicleFilter::from_query(&query)?;
+    Ok(Json(reads::by_vehicle(&state, &user, filter).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::documents::storage::FileKind;
+
+    /// The download documents every type an upload can be stored as.
+    #[test]
+    fn the_download_documents_every_stored_type() {
+        let doc = serde_json::to_value(crate::docs::document()).unwrap();
+        let content =
+            &doc["paths"]["/api/documents/{id}/download"]["get"]["responses"]["200"]["content"];
+        let mut documented: Vec<&str> = content
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut stored = FileKind::ALL.map(FileKind::mime).to_vec();
+        documented.sort();
+        stored.sort();
+        assert_eq!(documented, stored);
+    }
 }

@@ -11,6 +11,7 @@ pub mod handlers;
 pub mod jobs;
 pub mod model;
 pub mod queue;
+pub mod reads;
 pub mod repo;
 pub mod sandbox;
 pub mod service;

@@ -1,9 +1,9 @@
 //! The analysis queue: the `analyze` and `batch_analyze` actions that queue a document, and the run of one claimed
 //! document by the `analyze_documents` job (its text from a worker process, then the typed fields).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::model::DocumentRow;
+use super::model::{AnalysisQueued, BatchQueued, DocumentRow};
 use super::repo;
 use super::service::owned;
 use crate::app::AppState;
@@ -101,7 +101,7 @@ fn analysable(d: &DocumentRow) -> bool {
     super::storage::FileKind::from_mime(&d.mime_type).is_some_and(|k| k.analysable())
 }
 
-pub async fn analyze(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Value> {
+pub async fn analyze(state: &AppState, user: &AuthUser, id: i64) -> AppResult<AnalysisQueued> {
     let (uid, now) = (user.id, ts(state.clock.now()));
     let run = state
         .db
@@ -117,18 +117,23 @@ pub async fn analyze(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Va
         })
         .await?;
     state.kick_analysis();
-    Ok(json!({
-        "message": Tr::new("Document analysis started. Results will be available shortly.", "Analyse du document lancée. Les résultats seront bientôt disponibles.").get(user.lang),
-        "document_id": id,
-        "task_id": format!("analysis-{id}-{run}"),
-    }))
+    Ok(AnalysisQueued {
+        message: Tr::new(
+            "Document analysis started. Results will be available shortly.",
+            "Analyse du document lancée. Les résultats seront bientôt disponibles.",
+        )
+        .get(user.lang)
+        .to_owned(),
+        document_id: id,
+        task_id: format!("analysis-{id}-{run}"),
+    })
 }
 
 pub async fn batch_analyze(
     state: &AppState,
     user: &AuthUser,
     body: Map<String, Value>,
-) -> AppResult<Value> {
+) -> AppResult<BatchQueued> {
     let field = |en: &str, fr: &str| AppError::field("document_ids", Tr::new(en, fr));
     let ids: Vec<i64> = match body.get("document_ids") {
         Some(Value::Array(items)) if items.is_empty() => {
@@ -198,10 +203,15 @@ pub async fn batch_analyze(
         })
         .await?;
     state.kick_analysis();
-    Ok(json!({
-        "message": Tr::new(format!("Batch analysis started for {queued} documents."), format!("Analyse lancée pour {queued} documents.")).get(user.lang),
-        "document_count": queued,
-        "skipped": skipped,
-        "task_id": format!("batch-{}", &crate::auth::secrets::new_jti()[..12]),
-    }))
+    Ok(BatchQueued {
+        message: Tr::new(
+            format!("Batch analysis started for {queued} documents."),
+            format!("Analyse lancée pour {queued} documents."),
+        )
+        .get(user.lang)
+        .to_owned(),
+        document_count: queued,
+        skipped,
+        task_id: format!("batch-{}", &crate::auth::secrets::new_jti()[..12]),
+    })
 }

@@ -2,8 +2,9 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::model::DocumentRow;
-use crate::db::query::{Where, fetch_page};
+use super::model::{DocumentFilter, DocumentRow};
+use crate::db::query::{Where, fetch_page, order_by_with};
+use crate::http::list::ListQuery;
 
 const COLUMNS: &str = "d.id, d.user_id, d.vehicle_id, d.title, d.description, d.document_type, d.storage_key, \
     d.original_filename, d.file_size, d.mime_type, d.extracted_text, d.analysis_data, d.analysis_status, \
@@ -59,22 +60,85 @@ pub fn find(conn: &Connection, id: i64) -> rusqlite::Result<Option<DocumentRow>>
     .optional()
 }
 
+/// `ordering` names and their columns.
+const ORDERING: &[(&str, &str)] = &[
+    ("created_at", "d.created_at"),
+    ("updated_at", "d.updated_at"),
+    ("file_size", "d.file_size"),
+    ("title", "d.title"),
+];
+
+/// One page of the owner's documents matching the filter and search, and how many match in all.
 pub fn list(
     conn: &Connection,
-    filter: &Where,
-    order: &str,
-    limit: i64,
-    offset: i64,
+    user_id: i64,
+    filter: &DocumentFilter,
+    query: &ListQuery,
 ) -> rusqlite::Result<(i64, Vec<DocumentRow>)> {
+    let mut w = Where::new("d.user_id = ?", user_id);
+    if let Some(v) = filter.vehicle {
+        w.push("d.vehicle_id = ?", v);
+    }
+    if let Some(t) = &filter.document_type {
+        w.push("d.document_type = ?", t.clone());
+    }
+    if let Some(a) = filter.is_analyzed {
+        w.push("(d.analysis_status IS 'done') = ?", i64::from(a));
+    }
+    if let Some(s) = &filter.analysis_status {
+        w.push("d.analysis_status = ?", s.clone());
+    }
+    w.search(
+        &query.search,
+        &[
+            "d.title",
+            "d.description",
+            "d.extracted_text",
+            "v.make",
+            "v.model",
+        ],
+    );
+    let order = order_by_with(&query.ordering, ORDERING, "d.created_at DESC", "d.id");
     fetch_page(
         conn,
         &format!("SELECT {COLUMNS} FROM {FROM}"),
         FROM,
-        filter,
-        order,
-        (limit, offset),
+        &w,
+        &order,
+        (query.page.page_size, query.page.offset()),
         row,
     )
+}
+
+/// Which of the owner's documents an unpaginated list shows.
+pub enum Subset {
+    All,
+    OfType(String),
+    Unanalyzed,
+    OfVehicle(i64),
+    WithoutVehicle,
+}
+
+/// The owner's documents of `subset`, newest first (at most 10 000).
+pub fn all_for_owner(
+    conn: &Connection,
+    user_id: i64,
+    subset: Subset,
+) -> rusqlite::Result<Vec<DocumentRow>> {
+    let mut w = Where::new("d.user_id = ?", user_id);
+    match subset {
+        Subset::All => {}
+        Subset::OfType(t) => w.push("d.document_type = ?", t),
+        Subset::Unanalyzed => w.push("(d.analysis_status IS 'done') = ?", 0),
+        Subset::OfVehicle(v) => w.push("d.vehicle_id = ?", v),
+        Subset::WithoutVehicle => w.push("d.vehicle_id IS ?", rusqlite::types::Value::Null),
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY d.created_at DESC, d.id DESC LIMIT 10000",
+        w.sql()
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(w.params.iter()), row)?;
+    rows.collect()
 }
 
 pub struct NewDocument<'a> {

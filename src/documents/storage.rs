@@ -38,18 +38,18 @@ impl FileKind {
         !matches!(self, FileKind::Doc | FileKind::Docx)
     }
 
+    pub const ALL: [FileKind; 7] = [
+        FileKind::Pdf,
+        FileKind::Jpeg,
+        FileKind::Png,
+        FileKind::Webp,
+        FileKind::Gif,
+        FileKind::Doc,
+        FileKind::Docx,
+    ];
+
     pub fn from_mime(mime: &str) -> Option<FileKind> {
-        [
-            FileKind::Pdf,
-            FileKind::Jpeg,
-            FileKind::Png,
-            FileKind::Webp,
-            FileKind::Gif,
-            FileKind::Doc,
-            FileKind::Docx,
-        ]
-        .into_iter()
-        .find(|k| k.mime() == mime)
+        FileKind::ALL.into_iter().find(|k| k.mime() == mime)
     }
 }
 

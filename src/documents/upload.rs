@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use axum::extract::Multipart;
 use axum::http::StatusCode;
+use serde_json::{Map, Value};
 use tokio::io::AsyncWriteExt;
 
 use super::storage::{FileKind, Storage, sanitize_filename};
@@ -157,6 +158,23 @@ pub async fn read(mut multipart: Multipart, storage: &Storage, max: u64) -> AppR
 }
 
 impl Upload {
+    /// The text parts as a JSON object for the validator (an empty `vehicle` means none), and the file.
+    pub fn into_parts(self) -> (Map<String, Value>, Option<Received>) {
+        let body = self
+            .fields
+            .into_iter()
+            .map(|(k, v)| {
+                let value = if k == "vehicle" && v.trim().is_empty() {
+                    Value::Null
+                } else {
+                    Value::String(v)
+                };
+                (k, value)
+            })
+            .collect();
+        (body, self.file)
+    }
+
     /// Removes the temporary file of an upload that is not going to be kept.
     pub async fn discard(self) {
         if let Some(f) = self.file {

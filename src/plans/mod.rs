@@ -5,10 +5,12 @@
 //! Routes: `GET /api/plans/`, `GET /api/plans/{id}/`, `GET /api/subscriptions/plans`, `GET /api/subscriptions/usage`,
 //! `GET /api/subscriptions/check-limits`.
 
+pub mod catalog;
 pub mod handlers;
 pub mod model;
 pub mod repo;
 pub mod service;
+pub mod usage;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -1,9 +1,15 @@
-//! Plan rows and their two JSON shapes: the plan resource (snake_case) and the catalog object (camelCase).
+//! Plan rows and their two shapes: the plan resource (snake_case) and the catalog object (camelCase); the usage
+//! and limit-check answers are in `usage.rs`.
 
-use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, HashMap};
 
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::AppResult;
+use crate::http::list::{ListFilter, bool_param};
 use crate::i18n::Lang;
-use crate::money::{cents_number, format_cents};
+use crate::money::format_cents;
 
 #[derive(Debug, Clone)]
 pub struct PlanRow {
@@ -18,9 +24,9 @@ pub struct PlanRow {
     pub is_popular: bool,
     pub badge: Option<String>,
     pub color_accent: String,
-    pub highlights: Value,
-    pub features: Value,
-    pub translations: Value,
+    pub highlights: Vec<String>,
+    pub features: Vec<String>,
+    pub translations: BTreeMap<String, PlanTexts>,
     pub limits: Limits,
     pub ai_assistant: bool,
     pub ai_diagnostic: bool,
@@ -31,18 +37,45 @@ pub struct PlanRow {
     pub updated_at: String,
 }
 
-/// −1 means unlimited everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A plan's texts in one language (`translations.<lang>`); a member not given falls back to the base field.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct PlanTexts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub badge: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub highlights: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub features: Option<Vec<String>>,
+}
+
+/// A plan's limits; −1 means unlimited everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Limits {
+    #[schema(minimum = -1)]
     pub vehicles: i64,
+    #[schema(minimum = -1)]
     pub documents: i64,
+    #[schema(minimum = -1)]
     pub storage_mb: i64,
+    #[schema(minimum = -1)]
     pub maintenances_per_month: i64,
+    #[schema(minimum = -1)]
     pub diagnostics_per_month: i64,
 }
 
 /// The resources a plan limits (the keys of usage and check-limits).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = LimitedResource)]
 pub enum Resource {
     Vehicles,
     Documents,
@@ -98,72 +131,110 @@ impl Resource {
     }
 }
 
-/// A storage size in MB for people: `200 Mo`, `1 Go`, `1,5 Go` / `200 MB`, `1 GB`, `1.5 GB`.
-pub fn storage_label(mb: i64, lang: Lang) -> String {
-    let (mo, go) = if lang == Lang::Fr {
-        ("Mo", "Go")
-    } else {
-        ("MB", "GB")
-    };
-    if mb < 1024 {
-        return format!("{mb} {mo}");
-    }
-    let gb = (mb as f64 / 1024.0 * 10.0).round() / 10.0;
-    let text = if gb.fract() == 0.0 {
-        format!("{}", gb as i64)
-    } else {
-        format!("{gb:.1}")
-    };
-    let text = if lang == Lang::Fr {
-        text.replace('.', ",")
-    } else {
-        text
-    };
-    format!("{text} {go}")
+/// A plan as `/api/plans/` shows it (billing.md §2.2), its texts in the caller's language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Plan {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// Decimal string, 2 decimals.
+    #[schema(pattern = "^[0-9]+\\.[0-9]{2}$")]
+    pub monthly_price: String,
+    /// Decimal string, 2 decimals.
+    #[schema(pattern = "^[0-9]+\\.[0-9]{2}$")]
+    pub yearly_price: String,
+    /// ISO 4217.
+    pub currency: String,
+    /// Percent, for display.
+    pub yearly_discount: i64,
+    pub is_popular: bool,
+    pub badge: Option<String>,
+    /// `#RRGGBB`.
+    pub color_accent: String,
+    pub highlights: Vec<String>,
+    pub features: Vec<String>,
+    /// The texts per language code (`en`, `fr`).
+    pub translations: BTreeMap<String, PlanTexts>,
+    pub limits: Limits,
+    pub ai_assistant: bool,
+    pub ai_diagnostic: bool,
+    /// The recurring monthly Stripe price.
+    pub stripe_price_id: Option<String>,
+    pub is_active: bool,
+    pub sort_order: i64,
+    /// This is the default plan.
+    pub is_default: bool,
+    /// Stripe configured, a Stripe price and a monthly price above 0.
+    pub purchasable: bool,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
 }
 
-/// `displayValue` of a catalog feature.
-pub fn display_value(resource: Resource, limit: i64, lang: Lang) -> String {
-    if limit == -1 {
-        return if lang == Lang::Fr {
-            "Illimité"
+/// The list filters of `GET /api/plans/`.
+#[derive(Debug, Clone, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanFilter {
+    pub is_popular: Option<bool>,
+    /// Admins only: other callers always get the active plans, and the parameter is ignored.
+    pub is_active: Option<bool>,
+}
+
+impl ListFilter for PlanFilter {
+    /// `is_active` depends on the caller: `for_caller` reads it.
+    fn from_query(q: &HashMap<String, String>) -> AppResult<PlanFilter> {
+        Ok(PlanFilter {
+            is_popular: bool_param(q, "is_popular")?,
+            is_active: None,
+        })
+    }
+}
+
+impl PlanFilter {
+    /// Admins may filter on `is_active`; everybody else sees the active plans only.
+    pub fn for_caller(
+        mut self,
+        is_admin: bool,
+        q: &HashMap<String, String>,
+    ) -> AppResult<PlanFilter> {
+        self.is_active = if is_admin {
+            bool_param(q, "is_active")?
         } else {
-            "Unlimited"
-        }
-        .to_owned();
+            Some(true)
+        };
+        Ok(self)
     }
-    match (resource, lang) {
-        (Resource::Vehicles, Lang::Fr) => {
-            format!("{limit} véhicule{}", if limit == 1 { "" } else { "s" })
-        }
-        (Resource::Vehicles, Lang::En) => {
-            format!("{limit} vehicle{}", if limit == 1 { "" } else { "s" })
-        }
-        (Resource::Documents, _) => format!("{limit} documents"),
-        (Resource::Maintenances | Resource::Diagnostics, Lang::Fr) => format!("{limit} / mois"),
-        (Resource::Maintenances | Resource::Diagnostics, Lang::En) => format!("{limit} / month"),
-        (Resource::Storage, _) => storage_label(limit, lang),
-    }
+}
+
+/// A plan's texts in one language, falling back to the base fields.
+pub(super) struct Texts {
+    pub name: String,
+    pub description: Option<String>,
+    pub badge: Option<String>,
+    pub highlights: Vec<String>,
+    pub features: Vec<String>,
 }
 
 impl PlanRow {
-    /// A text field in `lang`: `translations[lang][field]`, else the base field.
-    fn localized(&self, field: &str, base: Value, lang: Lang) -> Value {
-        match self
+    pub(super) fn texts(&self, lang: Lang) -> Texts {
+        let t = self
             .translations
             .get(lang.code())
-            .and_then(|t| t.get(field))
-        {
-            Some(v) if !v.is_null() => v.clone(),
-            _ => base,
+            .cloned()
+            .unwrap_or_default();
+        Texts {
+            name: t.name.unwrap_or_else(|| self.name.clone()),
+            description: t.description.or_else(|| self.description.clone()),
+            badge: t.badge.or_else(|| self.badge.clone()),
+            highlights: t.highlights.unwrap_or_else(|| self.highlights.clone()),
+            features: t.features.unwrap_or_else(|| self.features.clone()),
         }
     }
 
     pub fn name_in(&self, lang: Lang) -> String {
-        self.localized("name", json!(self.name), lang)
-            .as_str()
-            .unwrap_or(&self.name)
-            .to_owned()
+        self.texts(lang).name
     }
 
     /// Paid plans can be bought only through Stripe, which is not configured yet on this build.
@@ -172,85 +243,34 @@ impl PlanRow {
     }
 
     /// The plan resource of `/api/plans/`.
-    pub fn resource(&self, lang: Lang, default_code: &str, stripe_configured: bool) -> Value {
-        json!({
-            "id": self.id,
-            "code": self.code,
-            "name": self.localized("name", json!(self.name), lang),
-            "description": self.localized("description", json!(self.description), lang),
-            "monthly_price": format_cents(self.monthly_price_cents),
-            "yearly_price": format_cents(self.yearly_price_cents),
-            "currency": self.currency,
-            "yearly_discount": self.yearly_discount,
-            "is_popular": self.is_popular,
-            "badge": self.localized("badge", json!(self.badge), lang),
-            "color_accent": self.color_accent,
-            "highlights": self.localized("highlights", self.highlights.clone(), lang),
-            "features": self.localized("features", self.features.clone(), lang),
-            "translations": self.translations,
-            "limits": {
-                "vehicles": self.limits.vehicles,
-                "documents": self.limits.documents,
-                "storage_mb": self.limits.storage_mb,
-                "maintenances_per_month": self.limits.maintenances_per_month,
-                "diagnostics_per_month": self.limits.diagnostics_per_month,
-            },
-            "ai_assistant": self.ai_assistant,
-            "ai_diagnostic": self.ai_diagnostic,
-            "stripe_price_id": self.stripe_price_id,
-            "is_active": self.is_active,
-            "sort_order": self.sort_order,
-            "is_default": self.code == default_code,
-            "purchasable": self.purchasable(stripe_configured),
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        })
-    }
-
-    /// The catalog plan object (camelCase) of `/api/subscriptions/plans`.
-    pub fn catalog(&self, lang: Lang, stripe_configured: bool) -> Value {
-        let feature = |r: Resource| {
-            let value = r.limit(&self.limits);
-            json!({"key": r.key(), "label": r.label(lang), "type": "limit", "value": value,
-                   "displayValue": display_value(r, value, lang)})
-        };
-        let mut by_category = Map::new();
-        by_category.insert(
-            "Gestion".into(),
-            json!([feature(Resource::Vehicles), feature(Resource::Documents)]),
-        );
-        by_category.insert(
-            "Suivi".into(),
-            json!([
-                feature(Resource::Maintenances),
-                feature(Resource::Diagnostics)
-            ]),
-        );
-        by_category.insert("Stockage".into(), json!([feature(Resource::Storage)]));
-        json!({
-            "_id": self.code,
-            "type": self.code,
-            "name": self.localized("name", json!(self.name), lang),
-            "description": self.localized("description", json!(self.description), lang),
-            "badge": self.localized("badge", json!(self.badge), lang),
-            "highlights": self.localized("highlights", self.highlights.clone(), lang),
-            "features": self.localized("features", self.features.clone(), lang),
-            "monthlyPrice": cents_number(self.monthly_price_cents),
-            "yearlyPrice": cents_number(self.yearly_price_cents),
-            "currency": self.currency,
-            "yearlyDiscount": self.yearly_discount,
-            "isPopular": self.is_popular,
-            "colorAccent": self.color_accent,
-            "limits": {
-                "vehicles": self.limits.vehicles,
-                "documents": self.limits.documents,
-                "maintenances": self.limits.maintenances_per_month,
-                "diagnostics": self.limits.diagnostics_per_month,
-                "storage": self.limits.storage_mb,
-            },
-            "featuresByCategory": by_category,
-            "isPurchasable": self.purchasable(stripe_configured),
-        })
+    pub fn into_dto(self, lang: Lang, default_code: &str, stripe_configured: bool) -> Plan {
+        let texts = self.texts(lang);
+        Plan {
+            id: self.id,
+            is_default: self.code == default_code,
+            purchasable: self.purchasable(stripe_configured),
+            code: self.code,
+            name: texts.name,
+            description: texts.description,
+            monthly_price: format_cents(self.monthly_price_cents),
+            yearly_price: format_cents(self.yearly_price_cents),
+            currency: self.currency,
+            yearly_discount: self.yearly_discount,
+            is_popular: self.is_popular,
+            badge: texts.badge,
+            color_accent: self.color_accent,
+            highlights: texts.highlights,
+            features: texts.features,
+            translations: self.translations,
+            limits: self.limits,
+            ai_assistant: self.ai_assistant,
+            ai_diagnostic: self.ai_diagnostic,
+            stripe_price_id: self.stripe_price_id,
+            is_active: self.is_active,
+            sort_order: self.sort_order,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
     }
 }
 
@@ -259,20 +279,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn storage_and_display_values() {
-        assert_eq!(storage_label(200, Lang::Fr), "200 Mo");
-        assert_eq!(storage_label(1024, Lang::Fr), "1 Go");
-        assert_eq!(storage_label(1536, Lang::Fr), "1,5 Go");
-        assert_eq!(storage_label(1536, Lang::En), "1.5 GB");
-        assert_eq!(display_value(Resource::Vehicles, 1, Lang::Fr), "1 véhicule");
-        assert_eq!(display_value(Resource::Vehicles, 3, Lang::En), "3 vehicles");
+    fn resources_serialise_as_their_keys() {
+        for r in Resource::ALL {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.key());
+        }
         assert_eq!(
-            display_value(Resource::Maintenances, 10, Lang::Fr),
-            "10 / mois"
-        );
-        assert_eq!(
-            display_value(Resource::Diagnostics, -1, Lang::Fr),
-            "Illimité"
+            crate::docs::enum_values::<Resource>(),
+            [
+                "vehicles",
+                "documents",
+                "storage",
+                "maintenances",
+                "diagnostics"
+            ]
         );
     }
 }

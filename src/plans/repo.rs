@@ -2,16 +2,19 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::model::{Limits, PlanRow};
+use super::model::{Limits, PlanFilter, PlanRow};
+use crate::db::query::{Where, fetch_page, order_by};
+use crate::http::list::ListQuery;
 
 const COLUMNS: &str = "id, code, name, description, monthly_price_cents, yearly_price_cents, currency, yearly_discount, \
     is_popular, badge, color_accent, highlights, features, translations, limit_vehicles, limit_documents, \
     limit_storage_mb, limit_maintenances_per_month, limit_diagnostics_per_month, ai_assistant, ai_diagnostic, \
     stripe_price_id, is_active, sort_order, created_at, updated_at";
 
-fn json_col(r: &Row, i: usize) -> rusqlite::Result<serde_json::Value> {
+/// A JSON column; a value of another shape than expected reads as empty.
+fn json_col<T: serde::de::DeserializeOwned + Default>(r: &Row, i: usize) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
-    Ok(serde_json::from_str(&s).unwrap_or(serde_json::Value::Null))
+    Ok(serde_json::from_str(&s).unwrap_or_default())
 }
 
 fn plan_row(r: &Row) -> rusqlite::Result<PlanRow> {
@@ -65,25 +68,40 @@ pub fn find_by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<Pl
     .optional()
 }
 
-/// Plans matching `where_sql` (a condition on plan columns with `?` parameters), in `order_sql`.
+/// `ordering` names and their columns.
+const ORDERING: &[(&str, &str)] = &[
+    ("sort_order", "sort_order"),
+    ("monthly_price", "monthly_price_cents"),
+    ("created_at", "created_at"),
+];
+
+/// One page of the plans matching the filter, and how many match in all.
 pub fn list(
     conn: &Connection,
-    where_sql: &str,
-    params: &[&dyn rusqlite::ToSql],
-    order_sql: &str,
-    limit: i64,
-    offset: i64,
+    filter: &PlanFilter,
+    query: &ListQuery,
 ) -> rusqlite::Result<(i64, Vec<PlanRow>)> {
-    let count = conn.query_row(
-        &format!("SELECT count(*) FROM plans WHERE {where_sql}"),
-        params,
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM plans WHERE {where_sql} ORDER BY {order_sql} LIMIT {limit} OFFSET {offset}"))?;
-    let rows = stmt
-        .query_map(params, plan_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((count, rows))
+    let mut w = Where::default();
+    if let Some(active) = filter.is_active {
+        w.push("is_active = ?", i64::from(active));
+    }
+    if let Some(popular) = filter.is_popular {
+        w.push("is_popular = ?", i64::from(popular));
+    }
+    let order = order_by(
+        &query.ordering,
+        ORDERING,
+        "sort_order ASC, monthly_price_cents ASC",
+    );
+    fetch_page(
+        conn,
+        &format!("SELECT {COLUMNS} FROM plans"),
+        "plans",
+        &w,
+        &order,
+        (query.page.page_size, query.page.offset()),
+        plan_row,
+    )
 }
 
 pub fn active_plans(conn: &Connection) -> rusqlite::Result<Vec<PlanRow>> {

@@ -5,19 +5,18 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use rusqlite::Connection;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
-use super::model::{PlanRow, Resource, storage_label};
+use super::catalog::CatalogPlan;
+use super::model::{Plan, PlanFilter, PlanRow, Resource};
 use super::repo;
 use crate::app::AppState;
-use crate::db::query::order_by;
 use crate::db::ts;
 use crate::error::{AppError, AppResult, Code};
-use crate::http::list::{PageRequest, bool_param, envelope};
+use crate::http::list::{List, Page};
 use crate::i18n::{Lang, Tr};
-use crate::money::round2;
 
-const MIB: i64 = 1024 * 1024;
+pub(super) const MIB: i64 = 1024 * 1024;
 
 /// The user's plan: the plan of the current subscription, else the default plan.
 pub fn effective_plan(conn: &Connection, user_id: i64, default_code: &str) -> AppResult<PlanRow> {
@@ -119,168 +118,40 @@ pub fn check_storage(
         .with_extension("limit_mb", json!(limit_mb)))
 }
 
-/// `GET /api/subscriptions/usage`.
-pub fn usage(
-    conn: &Connection,
-    state: &AppState,
-    user_id: i64,
-    lang: Lang,
-    now: DateTime<Utc>,
-) -> AppResult<Value> {
-    let plan = effective_plan(conn, user_id, &state.config.default_plan)?;
-    let mut usage = Map::new();
-    let mut warnings = Vec::new();
-    for resource in Resource::ALL {
-        let limit = resource.limit(&plan.limits);
-        let raw = current_usage(conn, user_id, resource, now)?;
-        let current = if resource == Resource::Storage {
-            raw as f64 / MIB as f64
-        } else {
-            raw as f64
-        };
-        let percentage = if limit > 0 {
-            (current / limit as f64 * 100.0).min(100.0)
-        } else {
-            0.0
-        };
-        let label = match (limit, resource) {
-            (-1, _) => if lang == Lang::Fr {
-                "Illimité"
-            } else {
-                "Unlimited"
-            }
-            .to_owned(),
-            (l, Resource::Storage) => storage_label(l, lang),
-            (l, _) => l.to_string(),
-        };
-        let mut entry = json!({"current": round2(current), "limit": limit, "percentage": round2(percentage), "limitLabel": label});
-        if resource == Resource::Storage {
-            entry["currentMB"] = round2(current);
-            entry["limitMB"] = json!(limit);
-        }
-        if limit > 0 && percentage >= 80.0 {
-            let key = resource.key();
-            warnings.push(
-                Tr::new(
-                    format!("You are approaching the limit for {key}."),
-                    format!("Vous approchez de la limite pour {key}."),
-                )
-                .get(lang)
-                .to_owned(),
-            );
-        }
-        usage.insert(resource.key().to_owned(), entry);
-    }
-    Ok(
-        json!({"plan": {"name": plan.name_in(lang), "type": plan.code}, "usage": usage, "warnings": warnings}),
-    )
-}
-
-/// `GET /api/subscriptions/check-limits`.
-pub fn check_limits(
-    conn: &Connection,
-    state: &AppState,
-    user_id: i64,
-    query: &HashMap<String, String>,
-    now: DateTime<Utc>,
-) -> AppResult<Value> {
-    let int = |name: &str, default: i64, min: i64| -> AppResult<i64> {
-        match query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
-            None => Ok(default),
-            Some(v) => match v.parse::<i64>() {
-                Ok(n) if n >= min => Ok(n),
-                Ok(_) => Err(AppError::field(name, crate::i18n::msg::min_value(min))),
-                Err(_) => Err(AppError::field(name, crate::i18n::msg::invalid_integer())),
-            },
-        }
-    };
-    let amount = int("amount", 1, 1)?;
-    let bytes = int("bytes", 0, 0)?;
-    let Some(resource) = query
-        .get("resource")
-        .and_then(|r| Resource::from_key(r.trim()))
-    else {
-        return Ok(json!({"allowed": true, "limit": -1, "current": 0, "requested": amount}));
-    };
-    let plan = effective_plan(conn, user_id, &state.config.default_plan)?;
-    let limit = resource.limit(&plan.limits);
-    let current = current_usage(conn, user_id, resource, now)?;
-    Ok(match (resource, limit) {
-        (Resource::Storage, -1) => json!({"allowed": true, "limit": -1, "current": current}),
-        (Resource::Storage, mb) => {
-            let limit = mb.saturating_mul(MIB);
-            json!({"allowed": current.saturating_add(bytes) <= limit, "limit": limit, "limit_mb": mb,
-            "current": current, "requested_bytes": bytes})
-        }
-        (_, l) => {
-            json!({"allowed": l == -1 || current.saturating_add(amount) <= l, "limit": l, "current": current, "requested": amount})
-        }
-    })
-}
-
 /// `GET /api/plans/`: active plans for everyone; admins see all and may filter on `is_active`.
 pub async fn list(
     state: &AppState,
     is_admin: bool,
     lang: Lang,
-    query: HashMap<String, String>,
-    path: String,
-) -> AppResult<Value> {
-    let page = PageRequest::from_query(&query)?;
-    let mut conditions = vec!["1 = 1".to_owned()];
-    if !is_admin {
-        conditions.push("is_active = 1".into());
-    } else if let Some(active) = bool_param(&query, "is_active")? {
-        conditions.push(format!("is_active = {}", i64::from(active)));
-    }
-    if let Some(popular) = bool_param(&query, "is_popular")? {
-        conditions.push(format!("is_popular = {}", i64::from(popular)));
-    }
-    let order = order_by(
-        crate::http::list::ordering(&query),
-        &[
-            ("sort_order", "sort_order"),
-            ("monthly_price", "monthly_price_cents"),
-            ("created_at", "created_at"),
-        ],
-        "sort_order ASC, monthly_price_cents ASC",
-    );
-    let where_sql = conditions.join(" AND ");
+    list: List<PlanFilter>,
+    query: &HashMap<String, String>,
+) -> AppResult<Page<Plan>> {
+    let filter = list.filter.clone().for_caller(is_admin, query)?;
+    let page = list.query.clone();
     let (count, rows) = state
         .db
-        .read(move |c| {
-            Ok(repo::list(
-                c,
-                &where_sql,
-                &[],
-                &order,
-                page.page_size,
-                page.offset(),
-            )?)
-        })
+        .read(move |c| Ok(repo::list(c, &filter, &page)?))
         .await?;
     let results = rows
-        .iter()
-        .map(|p| p.resource(lang, &state.config.default_plan, false))
+        .into_iter()
+        .map(|p| p.into_dto(lang, &state.config.default_plan, false))
         .collect();
-    envelope(count, results, page, &state.public_url, &path, &query)
+    list.page(count, results)
 }
 
-pub async fn get(state: &AppState, is_admin: bool, lang: Lang, id: i64) -> AppResult<Value> {
+pub async fn get(state: &AppState, is_admin: bool, lang: Lang, id: i64) -> AppResult<Plan> {
     let plan = state.db.read(move |c| Ok(repo::find(c, id)?)).await?;
     match plan {
         Some(p) if p.is_active || is_admin => {
-            Ok(p.resource(lang, &state.config.default_plan, false))
+            Ok(p.into_dto(lang, &state.config.default_plan, false))
         }
         _ => Err(AppError::not_found()),
     }
 }
 
-pub async fn catalog(state: &AppState, lang: Lang) -> AppResult<Value> {
+pub async fn catalog(state: &AppState, lang: Lang) -> AppResult<Vec<CatalogPlan>> {
     let plans = state.db.read(|c| Ok(repo::active_plans(c)?)).await?;
-    Ok(Value::Array(
-        plans.iter().map(|p| p.catalog(lang, false)).collect(),
-    ))
+    Ok(plans.iter().map(|p| p.catalog(lang, false)).collect())
 }
 
 /// At start: the configured default plan must exist and be active.

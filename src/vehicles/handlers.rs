@@ -12,6 +12,7 @@ use super::model::{
 use super::service;
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::documents::model::Document;
 use crate::error::AppResult;
 use crate::http::extract::{JsonBody, PathId};
 use crate::http::list::{List, ListParams, Page};
@@ -111,21 +112,14 @@ pub async fn vehicle_maintenances(
 
 /// The vehicle's documents, newest first.
 #[utoipa::path(get, path = "/api/vehicles/{id}/documents", tag = "vehicles", security(("bearer" = [])), params(("id" = i64, Path, description = "vehicle id")),
-    responses((status = 200, description = "array"), (status = 404, description = "not_found")))]
+    responses((status = 200, body = Vec<Document>), (status = 404, description = "not_found")))]
 pub async fn vehicle_documents(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
-) -> AppResult<Json<Value>> {
-    let mut query = std::collections::HashMap::new();
-    query.insert("vehicle_id".to_owned(), id.to_string());
-    service::check_owned(&state, &user, id).await?;
-    let groups = crate::documents::service::by_vehicle(&state, &user, query).await?;
+) -> AppResult<Json<Vec<Document>>> {
     Ok(Json(
-        groups
-            .get(0)
-            .map(|g| g["documents"].clone())
-            .unwrap_or_else(|| serde_json::json!([])),
+        crate::documents::reads::for_vehicle(&state, &user, id).await?,
     ))
 }
 

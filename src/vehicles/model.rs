@@ -430,20 +430,10 @@ mod tests {
         }
     }
 
-    /// The values an enum's schema documents.
-    fn documented<T: utoipa::PartialSchema>() -> Vec<String> {
-        let schema = serde_json::to_value(T::schema()).unwrap();
-        let values = schema["enum"].as_array().unwrap();
-        values
-            .iter()
-            .map(|v| v.as_str().unwrap().to_owned())
-            .collect()
-    }
-
     #[test]
     fn the_documented_enums_are_the_accepted_values() {
-        assert_eq!(documented::<FuelType>(), FUEL_TYPES);
-        assert_eq!(documented::<Transmission>(), TRANSMISSIONS);
+        assert_eq!(crate::docs::enum_values::<FuelType>(), FUEL_TYPES);
+        assert_eq!(crate::docs::enum_values::<Transmission>(), TRANSMISSIONS);
     }
 
     #[test]
