@@ -155,9 +155,11 @@ pub fn document_json() -> &'static str {
     })
 }
 
-/// Answers always carry every field of their representation, `null` when empty (README §5), while a request
-/// body's `Option` field may be left out. utoipa marks `Option` fields optional everywhere, so every object schema
-/// an answer uses (through `$ref`s, items, allOf/oneOf/anyOf and map values) gets all its properties required.
+/// Answers carry every field of their representation, `null` when empty (README §5), while a request body's
+/// `Option` field may be left out. utoipa marks `Option` fields optional everywhere, so in every object schema an
+/// answer uses (through `$ref`s, items, allOf/oneOf/anyOf and map values) the nullable properties become
+/// required. A member the contract leaves out instead of `null` is `#[serde(skip_serializing_if)]` with
+/// `#[schema(nullable = false)]`, and stays optional.
 fn answers_list_every_field(doc: &mut serde_json::Value) {
     use serde_json::Value;
     fn refs(v: &Value, out: &mut Vec<String>) {
@@ -174,12 +176,35 @@ fn answers_list_every_field(doc: &mut serde_json::Value) {
             _ => {}
         }
     }
+    // `null` is one of the property's types (`Option<T>`, not marked `nullable = false`).
+    fn nullable(prop: &Value) -> bool {
+        let null = Value::String("null".to_owned());
+        match prop.get("type") {
+            Some(Value::Array(types)) if types.contains(&null) => return true,
+            Some(t) if *t == null => return true,
+            _ => {}
+        }
+        ["oneOf", "anyOf"].iter().any(|k| {
+            prop.get(*k)
+                .and_then(Value::as_array)
+                .is_some_and(|alts| alts.iter().any(nullable))
+        })
+    }
     fn require_all(v: &mut Value) {
         match v {
             Value::Object(map) => {
                 if let Some(Value::Object(props)) = map.get("properties") {
-                    let all = props.keys().cloned().map(Value::String).collect();
-                    map.insert("required".to_owned(), Value::Array(all));
+                    let mut required: Vec<Value> = match map.get("required") {
+                        Some(Value::Array(r)) => r.clone(),
+                        _ => Vec::new(),
+                    };
+                    for (name, prop) in props {
+                        let name = Value::String(name.clone());
+                        if nullable(prop) && !required.contains(&name) {
+                            required.push(name);
+                        }
+                    }
+                    map.insert("required".to_owned(), Value::Array(required));
                 }
                 map.values_mut().for_each(require_all);
             }
