@@ -201,3 +201,23 @@ async fn asset(file: String) -> Response {
     )
         .into_response()
 }
+
+/// Test helpers that hold the documented schemas to what the code accepts.
+#[cfg(test)]
+pub mod testing {
+    /// The values an enum's schema documents.
+    pub fn enum_values<T: utoipa::PartialSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        let values = schema["enum"].as_array().unwrap();
+        values
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Strings matching a documented `pattern` (proptest generates from unanchored patterns: the anchors go).
+    pub fn matching(pattern: &str) -> proptest::string::RegexGeneratorStrategy<String> {
+        let unanchored = pattern.trim_start_matches('^').trim_end_matches('$');
+        proptest::string::string_regex(unanchored).unwrap()
+    }
+}
