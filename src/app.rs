@@ -119,17 +119,27 @@ impl AppState {
 
 /// Every documented endpoint, each registered once with its OpenAPI operation (`docs` serves the document).
 pub fn api(max_upload: u64) -> utoipa_axum::router::OpenApiRouter<AppState> {
-    utoipa_axum::router::OpenApiRouter::new()
-        .merge(crate::health::router())
-        .merge(crate::users::router())
-        .merge(crate::user_settings::router())
-        .merge(crate::notifications::router())
-        .merge(crate::vehicles::router())
-        .merge(crate::catalog::router())
-        .merge(crate::maintenances::router())
-        .merge(crate::plans::router())
-        .merge(crate::garages::router())
-        .merge(crate::documents::router(max_upload))
+    domain_routers(max_upload)
+        .into_iter()
+        .fold(utoipa_axum::router::OpenApiRouter::new(), |api, r| {
+            api.merge(r)
+        })
+}
+
+/// Each module's routes, in the order they are merged.
+pub fn domain_routers(max_upload: u64) -> Vec<utoipa_axum::router::OpenApiRouter<AppState>> {
+    vec![
+        crate::health::router(),
+        crate::users::router(),
+        crate::user_settings::router(),
+        crate::notifications::router(),
+        crate::vehicles::router(),
+        crate::catalog::router(),
+        crate::maintenances::router(),
+        crate::plans::router(),
+        crate::garages::router(),
+        crate::documents::router(max_upload),
+    ]
 }
 
 /// The whole HTTP API.

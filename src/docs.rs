@@ -294,14 +294,45 @@ async fn asset(file: String) -> Response {
         .into_response()
 }
 
-/// The values an enum's schema documents (tests compare them with the values the validation accepts).
+/// Test helpers that hold the documented schemas to what the code accepts.
 #[cfg(test)]
-pub fn enum_values<T: utoipa::PartialSchema>() -> Vec<String> {
-    let schema = serde_json::to_value(T::schema()).unwrap_or_default();
-    schema["enum"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
+pub mod testing {
+    /// The values an enum's schema documents.
+    pub fn enum_values<T: utoipa::PartialSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        let values = schema["enum"].as_array().unwrap();
+        values
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Strings matching a documented `pattern` (proptest generates from unanchored patterns: the anchors go).
+    pub fn matching(pattern: &str) -> proptest::string::RegexGeneratorStrategy<String> {
+        let unanchored = pattern.trim_start_matches('^').trim_end_matches('$');
+        proptest::string::string_regex(unanchored).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Schemas are named by their Rust type name alone, and a later module's schema of the same name silently
+    /// replaces an earlier one in the merged document (two `TypeCount`s once did): every name must mean one schema.
+    #[test]
+    fn schema_names_are_unique_across_modules() {
+        let mut seen: std::collections::HashMap<String, serde_json::Value> = Default::default();
+        for router in crate::app::domain_routers(0) {
+            let doc = serde_json::to_value(router.into_openapi()).unwrap();
+            let schemas = doc["components"]["schemas"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            for (name, schema) in schemas {
+                if let Some(before) = seen.insert(name.clone(), schema.clone()) {
+                    assert_eq!(before, schema, "two different schemas are named {name}");
+                }
+            }
+        }
+        assert!(seen.len() > 50, "{} schemas", seen.len());
+    }
 }

@@ -181,7 +181,7 @@ pub struct VehicleDocuments {
 
 /// A count per document type.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TypeCount {
+pub struct DocumentTypeCount {
     #[schema(value_type = DocumentType)]
     pub document_type: String,
     pub count: i64,
@@ -191,7 +191,7 @@ pub struct TypeCount {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentStats {
     pub total_documents: i64,
-    pub by_type: Vec<TypeCount>,
+    pub by_type: Vec<DocumentTypeCount>,
     pub analyzed: i64,
     pub unanalyzed: i64,
     pub total_storage_bytes: i64,
@@ -373,7 +373,7 @@ pub fn merge(mut d: DocumentRow, input: DocumentInput) -> DocumentRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::docs::enum_values;
+    use crate::docs::testing::enum_values;
     use crate::documents::storage::FileKind;
 
     #[test]

@@ -7,8 +7,8 @@ use std::collections::hash_map::Entry;
 use rusqlite::Connection;
 
 use super::model::{
-    Document, DocumentFilter, DocumentRow, DocumentStats, GroupVehicle, TypeCount, TypeFilter,
-    VehicleDocuments, VehicleFilter,
+    Document, DocumentFilter, DocumentRow, DocumentStats, DocumentTypeCount, GroupVehicle,
+    TypeFilter, VehicleDocuments, VehicleFilter,
 };
 use super::repo::{self, Subset};
 use super::service::owned;
@@ -136,7 +136,7 @@ pub async fn stats(state: &AppState, user: &AuthUser) -> AppResult<DocumentStats
             let bytes = repo::bytes_for_owner(c, uid)?;
             let by_type = repo::counts_by_type(c, uid)?
                 .into_iter()
-                .map(|(document_type, count)| TypeCount {
+                .map(|(document_type, count)| DocumentTypeCount {
                     document_type,
                     count,
                 })

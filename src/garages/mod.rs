@@ -4,10 +4,14 @@
 //!
 //! Tables owned: `garages`, `garage_reviews` (review queries join `users` for the author's email).
 //! Routes: `/api/garages/…` (also served as `/api/recommended/…`) and `/api/reviews/…`.
+//! Beside the usual files: `filters.rs` (the typed query parameters of the reads), `review_model.rs` (review rows,
+//! representation and bodies) and `reviews.rs` (the review rules).
 
+pub mod filters;
 pub mod handlers;
 pub mod model;
 pub mod repo;
+pub mod review_model;
 pub mod reviews;
 pub mod service;
 
@@ -28,7 +32,7 @@ fn garage_routes() -> OpenApiRouter<AppState> {
             handlers::patch_garage,
             handlers::delete_garage
         ))
-        .routes(routes!(reviews::add_review))
+        .routes(routes!(handlers::add_review))
 }
 
 /// Garages under `/api/garages/` and again under `/api/recommended/`.
@@ -36,11 +40,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .nest("/api/garages", garage_routes())
         .nest("/api/recommended", garage_routes())
-        .routes(routes!(reviews::list_reviews, reviews::create_review))
+        .routes(routes!(handlers::list_reviews, handlers::create_review))
         .routes(routes!(
-            reviews::get_review,
-            reviews::put_review,
-            reviews::patch_review,
-            reviews::delete_review
+            handlers::get_review,
+            handlers::put_review,
+            handlers::patch_review,
+            handlers::delete_review
         ))
 }

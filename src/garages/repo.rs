@@ -4,8 +4,11 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::model::{GarageRow, ReviewRow};
-use crate::db::query::{Where, fetch_page};
+use super::filters::{GarageFilter, Near, ReviewFilter};
+use super::model::GarageRow;
+use super::review_model::ReviewRow;
+use crate::db::query::{Where, fetch_page, order_by_with};
+use crate::http::list::ListQuery;
 
 const GARAGE_COLUMNS: &str = "g.id, g.name, g.email, g.phone, g.address, g.city, g.postal_code, g.country, g.latitude, \
     g.longitude, g.description, g.specialties, g.certifications, g.average_rating_x100, g.total_reviews, g.created_at, \
@@ -39,45 +42,105 @@ fn garage(r: &Row) -> rusqlite::Result<GarageRow> {
     })
 }
 
-/// A distance search: the point and radius (the `distance` expression and its bounding box).
-#[derive(Debug, Clone, Copy)]
-pub struct Near {
-    pub lat: f64,
-    pub lng: f64,
-    pub radius_km: f64,
+/// Adds the bounding box (indexed) and the exact distance condition of a distance search.
+fn restrict(filter: &mut Where, near: &Near) {
+    let dlat = near.radius_km / 111.0;
+    let cos = near.lat.to_radians().cos().abs().max(0.01);
+    let dlng = (near.radius_km / (111.0 * cos)).min(360.0);
+    filter.push("g.latitude >= ?", near.lat - dlat);
+    filter.push("g.latitude <= ?", near.lat + dlat);
+    if dlng < 180.0 {
+        filter.push("g.longitude >= ?", near.lng - dlng);
+        filter.push("g.longitude <= ?", near.lng + dlng);
+    }
+    filter.push(&format!("{} <= ?", distance_sql(near)), near.radius_km);
 }
 
-impl Near {
-    /// Adds the bounding box (indexed) and the exact distance condition.
-    pub fn restrict(&self, filter: &mut Where) {
-        let dlat = self.radius_km / 111.0;
-        let cos = self.lat.to_radians().cos().abs().max(0.01);
-        let dlng = (self.radius_km / (111.0 * cos)).min(360.0);
-        filter.push("g.latitude >= ?", self.lat - dlat);
-        filter.push("g.latitude <= ?", self.lat + dlat);
-        if dlng < 180.0 {
-            filter.push("g.longitude >= ?", self.lng - dlng);
-            filter.push("g.longitude <= ?", self.lng + dlng);
+/// The distance expression; the point is written into the SQL (finite numbers: the filters check them).
+fn distance_sql(near: &Near) -> String {
+    format!(
+        "haversine_km(g.latitude, g.longitude, {}, {})",
+        near.lat, near.lng
+    )
+}
+
+/// `ordering` names and their columns (`distance` only in distance searches).
+const ORDERING: &[(&str, &str)] = &[
+    ("name", "g.name"),
+    ("average_rating", "g.average_rating_x100"),
+    ("total_reviews", "g.total_reviews"),
+    ("created_at", "g.created_at"),
+];
+
+/// One page of the directory matching the filter and search (with `near`, within the radius, with the
+/// distance), and how many match in all.
+pub fn list(
+    conn: &Connection,
+    filter: &GarageFilter,
+    query: &ListQuery,
+) -> rusqlite::Result<(i64, Vec<GarageRow>)> {
+    let mut w = Where::default();
+    for (value, col) in [
+        (&filter.city, "g.city"),
+        (&filter.postal_code, "g.postal_code"),
+        (&filter.country, "g.country"),
+    ] {
+        if let Some(v) = value {
+            w.push(&format!("{col} = ? COLLATE NOCASE"), v.clone());
         }
-        filter.push(
-            &format!(
-                "haversine_km(g.latitude, g.longitude, {}, {}) <= ?",
-                self.lat, self.lng
-            ),
-            self.radius_km,
+    }
+    w.search(
+        &query.search,
+        &["g.name", "g.address", "g.city", "g.specialties"],
+    );
+    let mut allowed = ORDERING.to_vec();
+    let (distance, default) = match &filter.near {
+        Some(near) => {
+            restrict(&mut w, near);
+            allowed.push(("distance", "distance"));
+            (distance_sql(near), "distance ASC")
+        }
+        None => ("NULL".to_owned(), "g.average_rating_x100 DESC, g.name ASC"),
+    };
+    let order = order_by_with(&query.ordering, &allowed, default, "g.id");
+    let page = &query.page;
+    fetch(conn, &w, &distance, &order, page.page_size, page.offset())
+}
+
+/// Every garage within the radius, nearest first (at most 1000).
+pub fn nearby(conn: &Connection, near: &Near) -> rusqlite::Result<Vec<GarageRow>> {
+    let mut w = Where::default();
+    restrict(&mut w, near);
+    let order = "distance ASC, g.id ASC";
+    Ok(fetch(conn, &w, &distance_sql(near), order, 1000, 0)?.1)
+}
+
+const BEST_FIRST: &str = "g.average_rating_x100 DESC, g.name ASC, g.id ASC";
+
+/// The best rated garages with at least 3 reviews.
+pub fn top_rated(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<GarageRow>> {
+    let w = Where::new("g.total_reviews >= ?", 3);
+    Ok(fetch(conn, &w, "NULL", BEST_FIRST, limit, 0)?.1)
+}
+
+/// Garages having `specialty` (any case) among their specialties, all without it; best rated first (at most 1000).
+pub fn by_specialty(
+    conn: &Connection,
+    specialty: Option<&str>,
+) -> rusqlite::Result<Vec<GarageRow>> {
+    let mut w = Where::default();
+    if let Some(s) = specialty {
+        w.push(
+            "EXISTS (SELECT 1 FROM json_each(g.specialties) WHERE lower(json_each.value) = lower(?))",
+            s.to_owned(),
         );
     }
-
-    pub fn distance_sql(&self) -> String {
-        format!(
-            "haversine_km(g.latitude, g.longitude, {}, {})",
-            self.lat, self.lng
-        )
-    }
+    Ok(fetch(conn, &w, "NULL", BEST_FIRST, 1000, 0)?.1)
 }
 
-/// Garages matching `filter`, one page; `distance` is the distance expression (or NULL).
-pub fn list(
+/// Garages matching `filter`, one page; `distance` is the distance expression (or NULL). Not a cached
+/// statement: the distance search writes its point into the SQL.
+fn fetch(
     conn: &Connection,
     filter: &Where,
     distance: &str,
@@ -192,22 +255,46 @@ pub fn find_user_review(
     .optional()
 }
 
+/// One page of reviews matching the filter, and how many match in all.
 pub fn list_reviews(
     conn: &Connection,
-    filter: &Where,
-    order: &str,
-    limit: i64,
-    offset: i64,
+    filter: &ReviewFilter,
+    query: &ListQuery,
 ) -> rusqlite::Result<(i64, Vec<ReviewRow>)> {
+    let mut w = Where::default();
+    for (value, col) in [
+        (filter.garage, "r.garage_id"),
+        (filter.rating, "r.rating"),
+        (filter.user, "r.user_id"),
+    ] {
+        if let Some(v) = value {
+            w.push(&format!("{col} = ?"), v);
+        }
+    }
+    let order = order_by_with(
+        &query.ordering,
+        &[("rating", "r.rating"), ("created_at", "r.created_at")],
+        "r.created_at DESC",
+        "r.id",
+    );
     fetch_page(
         conn,
         &format!("SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM}"),
         REVIEW_FROM,
-        filter,
-        order,
-        (limit, offset),
+        &w,
+        &order,
+        (query.page.page_size, query.page.offset()),
         review,
     )
+}
+
+/// Every review of a garage, newest first.
+pub fn reviews_of(conn: &Connection, garage_id: i64) -> rusqlite::Result<Vec<ReviewRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM {REVIEW_FROM} WHERE r.garage_id = ?1 ORDER BY r.created_at DESC, r.id DESC"
+    ))?;
+    let rows = stmt.query_map([garage_id], review)?;
+    rows.collect()
 }
 
 /// The newest `per_garage` reviews of each garage, in one query.

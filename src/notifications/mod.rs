@@ -6,6 +6,7 @@
 //! `mark_all_as_read`, `delete_all_read`, `by_type`, `stats`).
 
 pub mod handlers;
+pub mod model;
 pub mod repo;
 pub mod service;
 
@@ -28,7 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::notification_stats))
         .routes(routes!(
             handlers::get_notification,
-            handlers::update_notification,
+            handlers::put_notification,
+            handlers::patch_notification,
             handlers::delete_notification
         ))
         .routes(routes!(handlers::mark_as_read))

@@ -1,19 +1,12 @@
 //! SQL on `notifications`. `notify` is the internal API of other modules.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::db::query::{Where, fetch_page};
+use super::model::{NotificationFilter, NotificationRow};
+use crate::db::query::{Where, fetch_page, order_by};
+use crate::http::list::ListQuery;
 use crate::i18n::{Lang, Tr};
-
-pub const TYPES: &[&str] = &[
-    "info",
-    "warning",
-    "success",
-    "error",
-    "maintenance_reminder",
-    "subscription_expiring",
-];
 
 pub struct NewNotification<'a> {
     pub user_id: i64,
@@ -52,25 +45,24 @@ pub fn notify(
 
 const COLUMNS: &str = "id, user_id, notification_type, title, message, link, metadata, is_read, read_at, created_at, updated_at";
 
-/// A notification as the API shows it.
-fn row(r: &Row) -> rusqlite::Result<Value> {
+fn row(r: &Row) -> rusqlite::Result<NotificationRow> {
     let metadata: String = r.get(6)?;
-    Ok(json!({
-        "id": r.get::<_, i64>(0)?,
-        "user": r.get::<_, i64>(1)?,
-        "notification_type": r.get::<_, String>(2)?,
-        "title": r.get::<_, String>(3)?,
-        "message": r.get::<_, String>(4)?,
-        "link": r.get::<_, Option<String>>(5)?,
-        "metadata": serde_json::from_str::<Value>(&metadata).unwrap_or_else(|_| json!({})),
-        "is_read": r.get::<_, bool>(7)?,
-        "read_at": r.get::<_, Option<String>>(8)?,
-        "created_at": r.get::<_, String>(9)?,
-        "updated_at": r.get::<_, String>(10)?,
-    }))
+    Ok(NotificationRow {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        notification_type: r.get(2)?,
+        title: r.get(3)?,
+        message: r.get(4)?,
+        link: r.get(5)?,
+        metadata: serde_json::from_str(&metadata).unwrap_or_default(),
+        is_read: r.get(7)?,
+        read_at: r.get(8)?,
+        created_at: r.get(9)?,
+        updated_at: r.get(10)?,
+    })
 }
 
-pub fn find(conn: &Connection, user_id: i64, id: i64) -> rusqlite::Result<Option<Value>> {
+pub fn find(conn: &Connection, user_id: i64, id: i64) -> rusqlite::Result<Option<NotificationRow>> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM notifications WHERE id = ?1 AND user_id = ?2"),
         params![id, user_id],
@@ -79,22 +71,54 @@ pub fn find(conn: &Connection, user_id: i64, id: i64) -> rusqlite::Result<Option
     .optional()
 }
 
+/// `ordering` names and their columns.
+const ORDERING: &[(&str, &str)] = &[("created_at", "created_at"), ("read_at", "read_at")];
+
+/// One page of the user's notifications matching the filter and search, and how many match in all.
 pub fn list(
     conn: &Connection,
-    filter: &Where,
-    order: &str,
-    limit: i64,
-    offset: i64,
-) -> rusqlite::Result<(i64, Vec<Value>)> {
+    user_id: i64,
+    filter: &NotificationFilter,
+    query: &ListQuery,
+) -> rusqlite::Result<(i64, Vec<NotificationRow>)> {
+    let mut w = Where::new("user_id = ?", user_id);
+    if let Some(t) = &filter.notification_type {
+        w.push("notification_type = ?", t.clone());
+    }
+    if let Some(r) = filter.is_read {
+        w.push("is_read = ?", i64::from(r));
+    }
+    w.search(&query.search, &["title", "message"]);
+    let order = order_by(&query.ordering, ORDERING, "created_at DESC");
     fetch_page(
         conn,
         &format!("SELECT {COLUMNS} FROM notifications"),
         "notifications",
-        filter,
-        order,
-        (limit, offset),
+        &w,
+        &order,
+        (query.page.page_size, query.page.offset()),
         row,
     )
+}
+
+/// The user's unread notifications (`unread_only`), or those of a type (all without one), newest first; at most
+/// 10 000.
+pub fn newest(
+    conn: &Connection,
+    user_id: i64,
+    unread_only: bool,
+    kind: Option<&str>,
+) -> rusqlite::Result<Vec<NotificationRow>> {
+    let mut w = Where::new("user_id = ?", user_id);
+    if unread_only {
+        w.push("is_read = ?", 0);
+    }
+    if let Some(t) = kind {
+        w.push("notification_type = ?", t.to_owned());
+    }
+    let select = format!("SELECT {COLUMNS} FROM notifications");
+    let order = "created_at DESC, id DESC";
+    Ok(fetch_page(conn, &select, "notifications", &w, order, (10_000, 0), row)?.1)
 }
 
 /// Read state: `true` sets `read_at` now unless already read; `false` clears it. Returns whether the row exists.

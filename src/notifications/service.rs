@@ -1,119 +1,67 @@
 //! Notification rules: the caller's own rows only, the read state, the bulk actions and the clean-up job.
 
-use std::collections::HashMap;
+use serde_json::{Map, Value};
 
-use serde_json::{Map, Value, json};
-
-use super::repo::{self, TYPES};
+use super::model::{
+    self, Notification, NotificationFilter, NotificationStats, NotificationTypeCount, TypeParams,
+    UnreadCount,
+};
+use super::repo;
 use crate::app::AppState;
 use crate::auth::AuthUser;
-use crate::db::query::{Where, order_by};
 use crate::db::ts;
 use crate::error::{AppError, AppResult};
-use crate::http::list::{PageRequest, bool_param, choice_param, envelope};
-use crate::http::validate::{Input, is_valid_url};
+use crate::http::Message;
+use crate::http::list::{List, Page};
+use crate::http::validate::Input;
 use crate::i18n::Tr;
 use crate::scheduler::{JobCtx, JobOutcome};
 
 pub async fn list(
     state: &AppState,
     user: &AuthUser,
-    query: HashMap<String, String>,
-    path: String,
-) -> AppResult<Value> {
-    let page = PageRequest::from_query(&query)?;
-    let mut filter = Where::new("user_id = ?", user.id);
-    if let Some(t) = choice_param(&query, "notification_type", TYPES)? {
-        filter.push("notification_type = ?", t);
-    }
-    if let Some(r) = bool_param(&query, "is_read")? {
-        filter.push("is_read = ?", i64::from(r));
-    }
-    filter.search(
-        &crate::http::list::search_terms(&query),
-        &["title", "message"],
-    );
-    let order = order_by(
-        crate::http::list::ordering(&query),
-        &[("created_at", "created_at"), ("read_at", "read_at")],
-        "created_at DESC",
-    );
+    list: List<NotificationFilter>,
+) -> AppResult<Page<Notification>> {
+    let (uid, filter, query) = (user.id, list.filter.clone(), list.query.clone());
     let (count, rows) = state
         .db
-        .read(move |c| {
-            Ok(repo::list(
-                c,
-                &filter,
-                &order,
-                page.page_size,
-                page.offset(),
-            )?)
-        })
+        .read(move |c| Ok(repo::list(c, uid, &filter, &query)?))
         .await?;
-    envelope(count, rows, page, &state.public_url, &path, &query)
+    list.page(count, rows.into_iter().map(|n| n.into_dto()).collect())
 }
 
-pub async fn get(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Value> {
+/// One of the caller's notifications, or 404.
+fn owned(conn: &rusqlite::Connection, user_id: i64, id: i64) -> AppResult<Notification> {
+    let row = repo::find(conn, user_id, id)?.ok_or_else(AppError::not_found)?;
+    Ok(row.into_dto())
+}
+
+pub async fn get(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Notification> {
     let uid = user.id;
-    state
-        .db
-        .read(move |c| repo::find(c, uid, id)?.ok_or_else(AppError::not_found))
-        .await
+    state.db.read(move |c| owned(c, uid, id)).await
 }
 
 pub async fn create(
     state: &AppState,
     user: &AuthUser,
     body: Map<String, Value>,
-) -> AppResult<(i64, Value)> {
-    let mut input = Input::new(body);
-    let kind = input
-        .opt_choice("notification_type", TYPES)
-        .unwrap_or_else(|| "info".to_owned());
-    let title = input.text("title", 255);
-    let message = input.text("message", 5000);
-    let link = input.opt_text("link", 500).flatten();
-    if let Some(l) = &link
-        && !(l.starts_with('/') || is_valid_url(l))
-    {
-        input.error(
-            "link",
-            Tr::new(
-                "Enter a frontend path starting with / or an http(s) URL.",
-                "Saisissez un chemin commençant par / ou une URL http(s).",
-            ),
-        );
-    }
-    let metadata = if input.has("metadata") {
-        input.object("metadata", 16 * 1024).map(Value::Object)
-    } else {
-        Some(json!({}))
-    };
-    input.finish()?;
-    let (Some(title), Some(message), Some(metadata)) = (title, message, metadata) else {
-        return Err(AppError::internal(anyhow::anyhow!(
-            "validated fields missing"
-        )));
-    };
+) -> AppResult<Notification> {
+    let new = model::parse_create(body)?;
     let (uid, now) = (user.id, ts(state.clock.now()));
     state
         .db
         .write(move |tx| {
             let note = repo::NewNotification {
                 user_id: uid,
-                notification_type: &kind,
-                title: Tr::new(title.clone(), title),
-                message: Tr::new(message.clone(), message),
-                link: link.as_deref(),
-                metadata,
+                notification_type: &new.notification_type,
+                title: Tr::new(new.title.clone(), new.title),
+                message: Tr::new(new.message.clone(), new.message),
+                link: new.link.as_deref(),
+                metadata: Value::Object(new.metadata),
                 dedupe_key: None,
             };
             repo::notify(tx, &note, crate::i18n::Lang::En, &now)?;
-            let id = tx.last_insert_rowid();
-            Ok((
-                id,
-                repo::find(tx, uid, id)?.ok_or_else(AppError::not_found)?,
-            ))
+            owned(tx, uid, tx.last_insert_rowid())
         })
         .await
 }
@@ -125,7 +73,7 @@ pub async fn update(
     id: i64,
     body: Map<String, Value>,
     full: bool,
-) -> AppResult<Value> {
+) -> AppResult<Notification> {
     let mut input = Input::new(body);
     let read = if input.has("is_read") {
         input.bool("is_read")
@@ -139,18 +87,23 @@ pub async fn update(
     state
         .db
         .write(move |tx| {
-            let current = repo::find(tx, uid, id)?.ok_or_else(AppError::not_found)?;
+            let current = owned(tx, uid, id)?;
             input.finish()?;
             if let Some(read) = read {
                 repo::set_read(tx, uid, id, read, &now)?;
-                return repo::find(tx, uid, id)?.ok_or_else(AppError::not_found);
+                return owned(tx, uid, id);
             }
             Ok(current)
         })
         .await
 }
 
-pub async fn set_read(state: &AppState, user: &AuthUser, id: i64, read: bool) -> AppResult<Value> {
+pub async fn set_read(
+    state: &AppState,
+    user: &AuthUser,
+    id: i64,
+    read: bool,
+) -> AppResult<Notification> {
     let (uid, now) = (user.id, ts(state.clock.now()));
     state
         .db
@@ -158,7 +111,7 @@ pub async fn set_read(state: &AppState, user: &AuthUser, id: i64, read: bool) ->
             if !repo::set_read(tx, uid, id, read, &now)? {
                 return Err(AppError::not_found());
             }
-            repo::find(tx, uid, id)?.ok_or_else(AppError::not_found)
+            owned(tx, uid, id)
         })
         .await
 }
@@ -176,66 +129,74 @@ pub async fn delete(state: &AppState, user: &AuthUser, id: i64) -> AppResult<()>
     }
 }
 
-pub async fn mark_all_as_read(state: &AppState, user: &AuthUser) -> AppResult<Value> {
+pub async fn mark_all_as_read(state: &AppState, user: &AuthUser) -> AppResult<Message> {
     let (uid, now) = (user.id, ts(state.clock.now()));
     let n = state
         .db
         .write(move |tx| Ok(repo::mark_all_read(tx, uid, &now)?))
         .await?;
-    Ok(
-        json!({"message": Tr::new(format!("{n} notifications marked as read."), format!("{n} notifications marquées comme lues.")).get(user.lang)}),
-    )
+    let message = Tr::new(
+        format!("{n} notifications marked as read."),
+        format!("{n} notifications marquées comme lues."),
+    );
+    Ok(Message {
+        message: message.get(user.lang).to_owned(),
+    })
 }
 
-pub async fn delete_all_read(state: &AppState, user: &AuthUser) -> AppResult<Value> {
+pub async fn delete_all_read(state: &AppState, user: &AuthUser) -> AppResult<Message> {
     let uid = user.id;
     let n = state
         .db
         .write(move |tx| Ok(repo::delete_read(tx, uid)?))
         .await?;
-    Ok(
-        json!({"message": Tr::new(format!("{n} notifications deleted."), format!("{n} notifications supprimées.")).get(user.lang)}),
-    )
+    let message = Tr::new(
+        format!("{n} notifications deleted."),
+        format!("{n} notifications supprimées."),
+    );
+    Ok(Message {
+        message: message.get(user.lang).to_owned(),
+    })
 }
 
-/// Unpaginated lists: unread ones, or those of one type.
-pub async fn plain(
+/// The unread ones, newest first (unpaginated).
+pub async fn unread(state: &AppState, user: &AuthUser) -> AppResult<Vec<Notification>> {
+    newest(state, user, true, None).await
+}
+
+/// Those of one type (all without it), newest first (unpaginated).
+pub async fn by_type(
+    state: &AppState,
+    user: &AuthUser,
+    params: TypeParams,
+) -> AppResult<Vec<Notification>> {
+    newest(state, user, false, params.notification_type).await
+}
+
+async fn newest(
     state: &AppState,
     user: &AuthUser,
     unread_only: bool,
-    query: HashMap<String, String>,
-) -> AppResult<Value> {
-    let mut filter = Where::new("user_id = ?", user.id);
-    if unread_only {
-        filter.push("is_read = ?", 0);
-    } else if let Some(t) = choice_param(&query, "type", TYPES)? {
-        filter.push("notification_type = ?", t);
-    }
-    let (_, rows) = state
+    kind: Option<String>,
+) -> AppResult<Vec<Notification>> {
+    let uid = user.id;
+    let rows = state
         .db
-        .read(move |c| {
-            Ok(repo::list(
-                c,
-                &filter,
-                "created_at DESC, id DESC",
-                10_000,
-                0,
-            )?)
-        })
+        .read(move |c| Ok(repo::newest(c, uid, unread_only, kind.as_deref())?))
         .await?;
-    Ok(Value::Array(rows))
+    Ok(rows.into_iter().map(|n| n.into_dto()).collect())
 }
 
-pub async fn unread_count(state: &AppState, user: &AuthUser) -> AppResult<Value> {
+pub async fn unread_count(state: &AppState, user: &AuthUser) -> AppResult<UnreadCount> {
     let uid = user.id;
-    let n = state
+    let unread_count = state
         .db
         .read(move |c| Ok(repo::count_unread(c, uid)?))
         .await?;
-    Ok(json!({"unread_count": n}))
+    Ok(UnreadCount { unread_count })
 }
 
-pub async fn stats(state: &AppState, user: &AuthUser) -> AppResult<Value> {
+pub async fn stats(state: &AppState, user: &AuthUser) -> AppResult<NotificationStats> {
     let uid = user.id;
     state
         .db
@@ -243,10 +204,18 @@ pub async fn stats(state: &AppState, user: &AuthUser) -> AppResult<Value> {
             let by_type = repo::counts_by_type(c, uid)?;
             let total: i64 = by_type.iter().map(|(_, n)| n).sum();
             let unread = repo::count_unread(c, uid)?;
-            Ok(json!({
-                "total_notifications": total, "unread": unread, "read": total - unread,
-                "by_type": by_type.into_iter().map(|(t, n)| json!({"notification_type": t, "count": n})).collect::<Vec<_>>(),
-            }))
+            Ok(NotificationStats {
+                total_notifications: total,
+                unread,
+                read: total - unread,
+                by_type: by_type
+                    .into_iter()
+                    .map(|(notification_type, count)| NotificationTypeCount {
+                        notification_type,
+                        count,
+                    })
+                    .collect(),
+            })
         })
         .await
 }

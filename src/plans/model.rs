@@ -284,7 +284,7 @@ mod tests {
             assert_eq!(serde_json::to_value(r).unwrap(), r.key());
         }
         assert_eq!(
-            crate::docs::enum_values::<Resource>(),
+            crate::docs::testing::enum_values::<Resource>(),
             [
                 "vehicles",
                 "documents",

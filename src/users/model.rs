@@ -237,17 +237,8 @@ pub struct RegisterRequest {
     last_name: String,
     #[schema(max_length = 20, pattern = "^([0-9 +().-]*[0-9][0-9 +().-]*)?$")]
     phone_number: Option<String>,
-    #[schema(value_type = Option<Language>)]
+    #[schema(value_type = Option<crate::user_settings::model::Language>)]
     language: Option<String>,
-}
-
-/// The languages an account can choose.
-#[derive(ToSchema)]
-#[schema(rename_all = "lowercase")]
-pub enum Language {
-    En,
-    Fr,
-    Es,
 }
 
 #[derive(ToSchema)]

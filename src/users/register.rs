@@ -31,7 +31,7 @@ pub async fn register(
     let last_name = input.text("last_name", 150);
     let phone_number = phone(&mut input).flatten();
     let language = input
-        .opt_choice("language", &["en", "fr", "es"])
+        .opt_choice("language", crate::user_settings::model::LANGUAGES)
         .unwrap_or_else(|| lang.code().to_owned());
     if let Some(p) = &password {
         check_password(

@@ -432,8 +432,11 @@ mod tests {
 
     #[test]
     fn the_documented_enums_are_the_accepted_values() {
-        assert_eq!(crate::docs::enum_values::<FuelType>(), FUEL_TYPES);
-        assert_eq!(crate::docs::enum_values::<Transmission>(), TRANSMISSIONS);
+        assert_eq!(crate::docs::testing::enum_values::<FuelType>(), FUEL_TYPES);
+        assert_eq!(
+            crate::docs::testing::enum_values::<Transmission>(),
+            TRANSMISSIONS
+        );
     }
 
     #[test]

@@ -79,6 +79,21 @@ def seed_user(base, name):
     return email, {"vehicles": vehicle, "maintenances": record, "documents": document}
 
 
+def seed_garages(binary, env, base):
+    """Two garages (created by an admin through the API) for the review operations to name."""
+    admin = "admin@fuzz.example"
+    subprocess.run([binary, "create-user", "--email", admin, "--admin", "--password-stdin"], env=env, input=PASSWORD + "\n",
+                   text=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    status, body = call(base, "POST", "/api/auth/login", {"email": admin, "password": PASSWORD})
+    assert status == 200, (status, body)
+    token = body["tokens"]["access"]
+    for name, city in (("Garage du Centre", "Lyon"), ("Auto Service Martin", "Villeurbanne")):
+        status, garage = call(base, "POST", "/api/garages/", {"name": name, "email": "contact@garage.example",
+                                                              "address": "12 rue de la République", "city": city,
+                                                              "latitude": 45.76, "longitude": 4.83}, token)
+        assert status == 201, (status, garage)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default="target/debug/autotrack")
@@ -106,6 +121,7 @@ def main():
                 break
             except OSError:
                 time.sleep(0.05)
+        seed_garages(args.binary, env, base)
         bystander = seed_user(base, "carol")
         owned = {name: seed_user(base, name) for name in FUZZERS}
         bystander = (bystander[0], snapshot(base, *bystander))
