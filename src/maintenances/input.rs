@@ -16,11 +16,6 @@ pub const MAX_COST_CENTS: i64 = 9_999_999_999;
 pub struct MaintenanceCreate {
     /// One of the caller's vehicles.
     pub vehicle: i64,
-    /// A datetime, or a date (00:00Z that day).
-    #[schema(format = DateTime)]
-    pub service_date: String,
-    #[schema(min_length = 1, max_length = 100)]
-    pub service_type: String,
     #[serde(flatten)]
     pub fields: MaintenanceFields,
 }
@@ -28,11 +23,6 @@ pub struct MaintenanceCreate {
 /// The body of `PUT`: `vehicle` is fixed after create (ignored), `reminder_sent` becomes writable.
 #[derive(ToSchema)]
 pub struct MaintenanceReplace {
-    /// A datetime, or a date (00:00Z that day).
-    #[schema(format = DateTime)]
-    pub service_date: String,
-    #[schema(min_length = 1, max_length = 100)]
-    pub service_type: String,
     #[serde(flatten)]
     pub fields: MaintenanceFields,
     /// Reset to false when `service_date` changes and this is not sent.
@@ -40,9 +30,14 @@ pub struct MaintenanceReplace {
     pub reminder_sent: Option<bool>,
 }
 
-/// The optional fields of the `POST` and `PUT` bodies.
+/// The fields the `POST` and `PUT` bodies share.
 #[derive(ToSchema)]
 pub struct MaintenanceFields {
+    /// A datetime, or a date (00:00Z that day).
+    #[schema(format = DateTime)]
+    pub service_date: String,
+    #[schema(min_length = 1, max_length = 100)]
+    pub service_type: String,
     #[schema(max_length = 10000)]
     pub description: Option<String>,
     #[schema(minimum = 0, maximum = 2147483647)]
