@@ -1,40 +1,39 @@
 //! Thin handlers for the car catalog: public reads, admin writes.
 
 use axum::Json;
-use axum::extract::{OriginalUri, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::Value;
 
+use super::model::{
+    Brand, BrandCreate, BrandInput, CarModel, CarModelCreate, CarModelFilter, CarModelInput,
+};
 use super::service;
 use crate::app::AppState;
 use crate::auth::AdminUser;
 use crate::auth::extract::MaybeAuthUser;
 use crate::error::AppResult;
-use crate::http::extract::{JsonBody, PathId, QueryMap};
+use crate::http::extract::{JsonBody, PathId};
+use crate::http::list::{List, ListParams, Page};
 
-fn created(path: &str, id: i64, v: Value) -> Response {
+fn created(path: &str, id: i64, v: impl serde::Serialize) -> Response {
     crate::http::created(format!("{path}{id}/"), v)
 }
 
-/// Car brands (search `name`; ordering `name`, `created_at`).
-#[utoipa::path(get, path = "/api/brands", tag = "catalog", params(("search" = Option<String>, Query, description = "name"),
-    ("ordering" = Option<String>, Query, description = "name, created_at"), ("page" = Option<i64>, Query, description = "1-based"), ("page_size" = Option<i64>, Query, description = "≤ 100")),
-    responses((status = 200, description = "envelope of brands")))]
+/// Car brands. `ordering`: `name`, `created_at` (default `name`); `search`: name.
+#[utoipa::path(get, path = "/api/brands", tag = "catalog", params(ListParams),
+    responses((status = 200, body = Page<Brand>), (status = 400, description = "validation_error"), (status = 404, description = "invalid_page")))]
 pub async fn list_brands(
     State(state): State<AppState>,
     _u: MaybeAuthUser,
-    QueryMap(query): QueryMap,
-    OriginalUri(uri): OriginalUri,
-) -> AppResult<Json<Value>> {
-    Ok(Json(
-        service::list_brands(&state, query, uri.path().to_owned()).await?,
-    ))
+    list: List<()>,
+) -> AppResult<Json<Page<Brand>>> {
+    Ok(Json(service::list_brands(&state, list).await?))
 }
 
 /// Create a brand (admin).
-#[utoipa::path(post, path = "/api/brands", tag = "catalog", security(("bearer" = [])), request_body = Object,
-    responses((status = 201, description = "the brand"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied")))]
+#[utoipa::path(post, path = "/api/brands", tag = "catalog", security(("bearer" = [])), request_body = BrandCreate,
+    responses((status = 201, body = Brand), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied")))]
 pub async fn create_brand(
     State(state): State<AppState>,
     _a: AdminUser,
@@ -46,38 +45,38 @@ pub async fn create_brand(
 
 /// One brand.
 #[utoipa::path(get, path = "/api/brands/{id}", tag = "catalog", params(("id" = i64, Path, description = "brand id")),
-    responses((status = 200, description = "the brand"), (status = 404, description = "not_found")))]
+    responses((status = 200, body = Brand), (status = 404, description = "not_found")))]
 pub async fn get_brand(
     State(state): State<AppState>,
     _u: MaybeAuthUser,
     PathId(id): PathId,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Brand>> {
     Ok(Json(service::get_brand(&state, id).await?))
 }
 
 /// Replace a brand (admin).
-#[utoipa::path(put, path = "/api/brands/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "brand id")), request_body = Object,
-    responses((status = 200, description = "the brand"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+#[utoipa::path(put, path = "/api/brands/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "brand id")), request_body = BrandCreate,
+    responses((status = 200, body = Brand), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
 pub async fn put_brand(
     State(state): State<AppState>,
     _a: AdminUser,
     PathId(id): PathId,
     JsonBody(body): JsonBody,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Brand>> {
     Ok(Json(
         service::save_brand(&state, Some(id), body, true).await?.1,
     ))
 }
 
 /// Update a brand (admin).
-#[utoipa::path(patch, path = "/api/brands/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "brand id")), request_body = Object,
-    responses((status = 200, description = "the brand"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+#[utoipa::path(patch, path = "/api/brands/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "brand id")), request_body = BrandInput,
+    responses((status = 200, body = Brand), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
 pub async fn patch_brand(
     State(state): State<AppState>,
     _a: AdminUser,
     PathId(id): PathId,
     JsonBody(body): JsonBody,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Brand>> {
     Ok(Json(
         service::save_brand(&state, Some(id), body, false).await?.1,
     ))
@@ -97,34 +96,30 @@ pub async fn delete_brand(
 
 /// The brand's models, by name.
 #[utoipa::path(get, path = "/api/brands/{id}/models", tag = "catalog", params(("id" = i64, Path, description = "brand id")),
-    responses((status = 200, description = "array of models"), (status = 404, description = "not_found")))]
+    responses((status = 200, body = Vec<CarModel>), (status = 404, description = "not_found")))]
 pub async fn brand_models(
     State(state): State<AppState>,
     _u: MaybeAuthUser,
     PathId(id): PathId,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Vec<CarModel>>> {
     Ok(Json(service::brand_models(&state, id).await?))
 }
 
-/// Car models (filters `brand`, `year_start`, `year_end`; search name and brand name).
-#[utoipa::path(get, path = "/api/models", tag = "catalog", params(("brand" = Option<i64>, Query, description = "brand id"),
-    ("year_start" = Option<i64>, Query, description = "exact"), ("year_end" = Option<i64>, Query, description = "exact"), ("search" = Option<String>, Query, description = "model or brand name"),
-    ("ordering" = Option<String>, Query, description = "name, year_start, created_at"), ("page" = Option<i64>, Query, description = "1-based"), ("page_size" = Option<i64>, Query, description = "≤ 100")),
-    responses((status = 200, description = "envelope of models"), (status = 400, description = "validation_error")))]
+/// Car models. `ordering`: `name`, `year_start`, `created_at` (default brand name, then model name); `search`:
+/// model name, brand name.
+#[utoipa::path(get, path = "/api/models", tag = "catalog", params(CarModelFilter, ListParams),
+    responses((status = 200, body = Page<CarModel>), (status = 400, description = "validation_error"), (status = 404, description = "invalid_page")))]
 pub async fn list_models(
     State(state): State<AppState>,
     _u: MaybeAuthUser,
-    QueryMap(query): QueryMap,
-    OriginalUri(uri): OriginalUri,
-) -> AppResult<Json<Value>> {
-    Ok(Json(
-        service::list_models(&state, query, uri.path().to_owned()).await?,
-    ))
+    list: List<CarModelFilter>,
+) -> AppResult<Json<Page<CarModel>>> {
+    Ok(Json(service::list_models(&state, list).await?))
 }
 
 /// Create a model (admin).
-#[utoipa::path(post, path = "/api/models", tag = "catalog", security(("bearer" = [])), request_body = Object,
-    responses((status = 201, description = "the model"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied")))]
+#[utoipa::path(post, path = "/api/models", tag = "catalog", security(("bearer" = [])), request_body = CarModelCreate,
+    responses((status = 201, body = CarModel), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied")))]
 pub async fn create_model(
     State(state): State<AppState>,
     _a: AdminUser,
@@ -136,38 +131,38 @@ pub async fn create_model(
 
 /// One model.
 #[utoipa::path(get, path = "/api/models/{id}", tag = "catalog", params(("id" = i64, Path, description = "model id")),
-    responses((status = 200, description = "the model"), (status = 404, description = "not_found")))]
+    responses((status = 200, body = CarModel), (status = 404, description = "not_found")))]
 pub async fn get_model(
     State(state): State<AppState>,
     _u: MaybeAuthUser,
     PathId(id): PathId,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<CarModel>> {
     Ok(Json(service::get_model(&state, id).await?))
 }
 
 /// Replace a model (admin).
-#[utoipa::path(put, path = "/api/models/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "model id")), request_body = Object,
-    responses((status = 200, description = "the model"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+#[utoipa::path(put, path = "/api/models/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "model id")), request_body = CarModelCreate,
+    responses((status = 200, body = CarModel), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
 pub async fn put_model(
     State(state): State<AppState>,
     _a: AdminUser,
     PathId(id): PathId,
     JsonBody(body): JsonBody,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<CarModel>> {
     Ok(Json(
         service::save_model(&state, Some(id), body, true).await?.1,
     ))
 }
 
 /// Update a model (admin).
-#[utoipa::path(patch, path = "/api/models/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "model id")), request_body = Object,
-    responses((status = 200, description = "the model"), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+#[utoipa::path(patch, path = "/api/models/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path, description = "model id")), request_body = CarModelInput,
+    responses((status = 200, body = CarModel), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
 pub async fn patch_model(
     State(state): State<AppState>,
     _a: AdminUser,
     PathId(id): PathId,
     JsonBody(body): JsonBody,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<CarModel>> {
     Ok(Json(
         service::save_model(&state, Some(id), body, false).await?.1,
     ))

@@ -6,6 +6,7 @@
 //! Routes: `/api/brands/`, `/api/brands/{id}/`, `/api/brands/{id}/models/`, `/api/models/`, `/api/models/{id}/`.
 
 pub mod handlers;
+pub mod model;
 pub mod repo;
 pub mod service;
 

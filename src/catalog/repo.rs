@@ -1,50 +1,63 @@
 //! SQL on `car_brands` and `car_models`; rows come back in their API representation.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde_json::{Value, json};
 
-use crate::db::query::{Where, fetch_page};
+use super::model::{Brand, CarModel, CarModelFilter};
+use crate::db::query::{Where, fetch_page, order_by_with};
+use crate::http::list::ListQuery;
 
 const BRAND: &str = "SELECT b.id, b.name, b.logo_url, (SELECT count(*) FROM car_models m WHERE m.brand_id = b.id), \
     b.created_at, b.updated_at FROM car_brands b";
 
-fn brand(r: &Row) -> rusqlite::Result<Value> {
-    Ok(json!({
-        "id": r.get::<_, i64>(0)?, "name": r.get::<_, String>(1)?, "logo_url": r.get::<_, Option<String>>(2)?,
-        "models_count": r.get::<_, i64>(3)?, "created_at": r.get::<_, String>(4)?, "updated_at": r.get::<_, String>(5)?,
-    }))
+fn brand(r: &Row) -> rusqlite::Result<Brand> {
+    Ok(Brand {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        logo_url: r.get(2)?,
+        models_count: r.get(3)?,
+        created_at: r.get(4)?,
+        updated_at: r.get(5)?,
+    })
 }
 
 const MODEL: &str = "SELECT m.id, m.brand_id, b.name, m.name, m.year_start, m.year_end, m.created_at, m.updated_at \
     FROM car_models m JOIN car_brands b ON b.id = m.brand_id";
 
-fn model(r: &Row) -> rusqlite::Result<Value> {
-    Ok(json!({
-        "id": r.get::<_, i64>(0)?, "brand": r.get::<_, i64>(1)?, "brand_name": r.get::<_, String>(2)?,
-        "name": r.get::<_, String>(3)?, "year_start": r.get::<_, Option<i64>>(4)?, "year_end": r.get::<_, Option<i64>>(5)?,
-        "created_at": r.get::<_, String>(6)?, "updated_at": r.get::<_, String>(7)?,
-    }))
+fn model(r: &Row) -> rusqlite::Result<CarModel> {
+    Ok(CarModel {
+        id: r.get(0)?,
+        brand: r.get(1)?,
+        brand_name: r.get(2)?,
+        name: r.get(3)?,
+        year_start: r.get(4)?,
+        year_end: r.get(5)?,
+        created_at: r.get(6)?,
+        updated_at: r.get(7)?,
+    })
 }
 
-pub fn list_brands(
-    conn: &Connection,
-    filter: &Where,
-    order: &str,
-    limit: i64,
-    offset: i64,
-) -> rusqlite::Result<(i64, Vec<Value>)> {
+/// One page of brands matching the search (on the name), and how many match in all.
+pub fn list_brands(conn: &Connection, query: &ListQuery) -> rusqlite::Result<(i64, Vec<Brand>)> {
+    let mut w = Where::default();
+    w.search(&query.search, &["b.name"]);
+    let order = order_by_with(
+        &query.ordering,
+        &[("name", "b.name"), ("created_at", "b.created_at")],
+        "b.name ASC",
+        "b.id",
+    );
     fetch_page(
         conn,
         BRAND,
         "car_brands b",
-        filter,
-        order,
-        (limit, offset),
+        &w,
+        &order,
+        (query.page.page_size, query.page.offset()),
         brand,
     )
 }
 
-pub fn find_brand(conn: &Connection, id: i64) -> rusqlite::Result<Option<Value>> {
+pub fn find_brand(conn: &Connection, id: i64) -> rusqlite::Result<Option<Brand>> {
     conn.query_row(&format!("{BRAND} WHERE b.id = ?1"), [id], brand)
         .optional()
 }
@@ -92,25 +105,54 @@ pub fn delete_brand(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
     Ok(conn.execute("DELETE FROM car_brands WHERE id = ?1", [id])? == 1)
 }
 
+/// One page of models matching the filter and the search (model and brand names), and how many match in all.
 pub fn list_models(
     conn: &Connection,
-    filter: &Where,
-    order: &str,
-    limit: i64,
-    offset: i64,
-) -> rusqlite::Result<(i64, Vec<Value>)> {
+    filter: &CarModelFilter,
+    query: &ListQuery,
+) -> rusqlite::Result<(i64, Vec<CarModel>)> {
+    let mut w = Where::default();
+    if let Some(b) = filter.brand {
+        w.push("m.brand_id = ?", b);
+    }
+    if let Some(y) = filter.year_start {
+        w.push("m.year_start = ?", y);
+    }
+    if let Some(y) = filter.year_end {
+        w.push("m.year_end = ?", y);
+    }
+    w.search(&query.search, &["m.name", "b.name"]);
+    let order = order_by_with(
+        &query.ordering,
+        &[
+            ("name", "m.name"),
+            ("year_start", "m.year_start"),
+            ("created_at", "m.created_at"),
+        ],
+        "b.name ASC, m.name ASC",
+        "m.id",
+    );
     fetch_page(
         conn,
         MODEL,
         "car_models m JOIN car_brands b ON b.id = m.brand_id",
-        filter,
-        order,
-        (limit, offset),
+        &w,
+        &order,
+        (query.page.page_size, query.page.offset()),
         model,
     )
 }
 
-pub fn find_model(conn: &Connection, id: i64) -> rusqlite::Result<Option<Value>> {
+/// A brand's models, by name.
+pub fn models_of_brand(conn: &Connection, brand_id: i64) -> rusqlite::Result<Vec<CarModel>> {
+    let mut stmt = conn.prepare(&format!(
+        "{MODEL} WHERE m.brand_id = ?1 ORDER BY m.name ASC, m.id ASC LIMIT 10000"
+    ))?;
+    let rows = stmt.query_map([brand_id], model)?;
+    rows.collect()
+}
+
+pub fn find_model(conn: &Connection, id: i64) -> rusqlite::Result<Option<CarModel>> {
     conn.query_row(&format!("{MODEL} WHERE m.id = ?1"), [id], model)
         .optional()
 }

@@ -6,6 +6,7 @@
 //! Routes: `/api/maintenances/`, `/api/maintenances/{id}/`, `upcoming`, `recent`, `stats`, `by_vehicle`.
 
 pub mod handlers;
+pub mod input;
 pub mod jobs;
 pub mod model;
 pub mod repo;

@@ -3,8 +3,9 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::model::MaintenanceRow;
-use crate::db::query::Where;
+use super::model::{MaintenanceFilter, MaintenanceRow, StatsPeriod};
+use crate::db::query::{Where, order_by_with};
+use crate::http::list::ListQuery;
 
 /// Columns of `maintenances m JOIN vehicles v`.
 const COLUMNS: &str = "m.id, m.vehicle_id, m.created_by_id, m.performed_by_id, m.service_date, m.service_type, \
@@ -66,7 +67,7 @@ pub fn count_for_owner(
 
 /// Records matching `filter`. The vehicle join is made only when a condition names a vehicle column (search): it
 /// costs a lookup per counted record.
-pub fn count(conn: &Connection, filter: &Where) -> rusqlite::Result<i64> {
+fn count(conn: &Connection, filter: &Where) -> rusqlite::Result<i64> {
     let sql = filter.sql();
     let from = if sql.contains("v.") {
         FROM
@@ -78,7 +79,7 @@ pub fn count(conn: &Connection, filter: &Where) -> rusqlite::Result<i64> {
 }
 
 /// One page of the records matching `filter` in `order`.
-pub fn select(
+fn select(
     conn: &Connection,
     filter: &Where,
     order: &str,
@@ -91,6 +92,87 @@ pub fn select(
     ))?;
     let rows = stmt.query_map(params_from_iter(filter.page_params(limit, offset)), row)?;
     rows.collect()
+}
+
+/// `ordering` names and their columns.
+const ORDERING: &[(&str, &str)] = &[
+    ("service_date", "m.service_date"),
+    ("cost", "m.cost_cents"),
+    ("mileage", "m.mileage"),
+    ("created_at", "m.created_at"),
+];
+
+/// One page of the owner's records matching the filter and search, and how many match in all.
+pub fn list(
+    conn: &Connection,
+    owner_id: i64,
+    filter: &MaintenanceFilter,
+    query: &ListQuery,
+) -> rusqlite::Result<(i64, Vec<MaintenanceRow>)> {
+    let mut w = Where::new("m.owner_id = ?", owner_id);
+    if let Some(v) = filter.vehicle {
+        w.push("m.vehicle_id = ?", v);
+    }
+    if let Some(s) = &filter.status {
+        w.push("m.status = ?", s.clone());
+    }
+    if let Some(t) = &filter.service_type {
+        w.push("m.service_type = ? COLLATE NOCASE", t.clone());
+    }
+    w.search(
+        &query.search,
+        &["m.service_type", "m.description", "v.make", "v.model"],
+    );
+    let order = order_by_with(&query.ordering, ORDERING, "m.service_date DESC", "m.id");
+    // Owner-only and owner+status lists take their count from the counters, others count their rows.
+    let counted = w.conditions() == 1 + usize::from(filter.status.is_some());
+    let count = if counted {
+        count_for_owner(conn, owner_id, filter.status.as_deref())?
+    } else {
+        count(conn, &w)?
+    };
+    let rows = select(conn, &w, &order, query.page.page_size, query.page.offset())?;
+    Ok((count, rows))
+}
+
+/// The most rows an unpaginated list returns.
+const UNPAGINATED: i64 = 10_000;
+
+/// The owner's `SCHEDULED` records from `from` on, soonest first.
+pub fn scheduled_from(
+    conn: &Connection,
+    owner_id: i64,
+    from: &str,
+) -> rusqlite::Result<Vec<MaintenanceRow>> {
+    let mut w = Where::new("m.owner_id = ?", owner_id);
+    w.push("m.status = ?", "SCHEDULED".to_owned());
+    w.push("m.service_date >= ?", from.to_owned());
+    select(conn, &w, "m.service_date ASC, m.id ASC", UNPAGINATED, 0)
+}
+
+/// The owner's `COMPLETED` records with `from ≤ service_date ≤ to`, newest first.
+pub fn completed_between(
+    conn: &Connection,
+    owner_id: i64,
+    from: &str,
+    to: &str,
+) -> rusqlite::Result<Vec<MaintenanceRow>> {
+    let mut w = Where::new("m.owner_id = ?", owner_id);
+    w.push("m.status = ?", "COMPLETED".to_owned());
+    w.push("m.service_date >= ?", from.to_owned());
+    w.push("m.service_date <= ?", to.to_owned());
+    select(conn, &w, "m.service_date DESC, m.id DESC", UNPAGINATED, 0)
+}
+
+/// The records of one of the owner's vehicles, newest service date first.
+pub fn for_vehicle(
+    conn: &Connection,
+    owner_id: i64,
+    vehicle_id: i64,
+) -> rusqlite::Result<Vec<MaintenanceRow>> {
+    let mut w = Where::new("m.owner_id = ?", owner_id);
+    w.push("m.vehicle_id = ?", vehicle_id);
+    select(conn, &w, "m.service_date DESC, m.id DESC", UNPAGINATED, 0)
 }
 
 pub fn count_for_vehicle(conn: &Connection, vehicle_id: i64) -> rusqlite::Result<i64> {
@@ -138,8 +220,20 @@ pub fn delete(conn: &Connection, owner_id: i64, id: i64) -> rusqlite::Result<boo
     )? == 1)
 }
 
-/// The stats overview over the caller's records in `filter` (conditions on `m` only: no vehicle join is needed):
-/// counts per status, cost sum and count of costed rows.
+/// The owner's records in the period (conditions on `m` only: no vehicle join is needed).
+fn in_period(owner_id: i64, period: &StatsPeriod) -> Where {
+    let mut w = Where::new("m.owner_id = ?", owner_id);
+    if let Some(s) = &period.start_date {
+        w.push("m.service_date >= ?", s.clone());
+    }
+    if let Some(e) = &period.end_date {
+        w.push("m.service_date <= ?", e.clone());
+    }
+    w
+}
+
+/// The stats overview over the owner's records in a period: counts per status, cost sum and count of costed
+/// rows.
 pub struct Overview {
     pub total: i64,
     pub scheduled: i64,
@@ -149,7 +243,12 @@ pub struct Overview {
     pub costed: i64,
 }
 
-pub fn overview(conn: &Connection, filter: &Where) -> rusqlite::Result<Overview> {
+pub fn overview(
+    conn: &Connection,
+    owner_id: i64,
+    period: &StatsPeriod,
+) -> rusqlite::Result<Overview> {
+    let filter = in_period(owner_id, period);
     conn.query_row(
         &format!(
             "SELECT count(*), sum(m.status = 'SCHEDULED'), sum(m.status = 'COMPLETED'), sum(m.status = 'IN_PROGRESS'), \
@@ -170,11 +269,13 @@ pub fn overview(conn: &Connection, filter: &Where) -> rusqlite::Result<Overview>
     )
 }
 
-/// The 5 most frequent service types in `filter` (conditions on `m` only): `(type, count, cost sum)`.
+/// The 5 most frequent service types of the owner's records in a period: `(type, count, cost sum)`.
 pub fn top_services(
     conn: &Connection,
-    filter: &Where,
+    owner_id: i64,
+    period: &StatsPeriod,
 ) -> rusqlite::Result<Vec<(String, i64, Option<i64>)>> {
+    let filter = in_period(owner_id, period);
     let mut stmt = conn.prepare(&format!(
         "SELECT m.service_type, count(*) AS n, sum(m.cost_cents) FROM maintenances m WHERE {} \
          GROUP BY m.service_type ORDER BY n DESC, m.service_type ASC LIMIT 5",

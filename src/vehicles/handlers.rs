@@ -16,6 +16,7 @@ use crate::documents::model::Document;
 use crate::error::AppResult;
 use crate::http::extract::{JsonBody, PathId};
 use crate::http::list::{List, ListParams, Page};
+use crate::maintenances::model::Maintenance;
 
 /// The caller's vehicles. `ordering`: `make`, `model`, `year`, `created_at` (default `-created_at`); `search`:
 /// make, model, plate, VIN.
@@ -99,12 +100,12 @@ pub async fn delete_vehicle(
 
 /// The vehicle's maintenances, newest service date first.
 #[utoipa::path(get, path = "/api/vehicles/{id}/maintenances", tag = "vehicles", security(("bearer" = [])), params(("id" = i64, Path, description = "vehicle id")),
-    responses((status = 200, description = "array of maintenances"), (status = 404, description = "not_found")))]
+    responses((status = 200, body = Vec<Maintenance>), (status = 404, description = "not_found")))]
 pub async fn vehicle_maintenances(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Vec<Maintenance>>> {
     Ok(Json(
         crate::maintenances::service::for_vehicle(&state, &user, id).await?,
     ))
