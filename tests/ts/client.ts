@@ -91,6 +91,126 @@ export async function vehicles(): Promise<void> {
   use(counts, put.data?.updated_at, patched.data?.vin, diesel);
 }
 
+export async function maintenances(vehicle: number): Promise<void> {
+  const list = await api.GET("/api/maintenances", {
+    params: { query: { vehicle, status: "COMPLETED", ordering: "-service_date", search: "vidange", page_size: 20 } },
+  });
+  const first: S["Maintenance"] | undefined = list.data?.results[0];
+  const cost: string | null | undefined = first?.cost;
+  const make: string | undefined = first?.vehicle_info.make;
+  const created = await api.POST("/api/maintenances", {
+    body: { vehicle, service_date: "2026-03-01", service_type: "Vidange", cost: "89.90", mileage: 120000, status: "SCHEDULED" },
+  });
+  const id: number = created.data?.id ?? 0;
+  const detail = await api.GET("/api/maintenances/{id}", { params: { path: { id } } });
+  const plate: string | null | undefined = detail.data?.vehicle_detail?.license_plate;
+  const put = await api.PUT("/api/maintenances/{id}", {
+    params: { path: { id } },
+    body: { service_date: "2026-03-02", service_type: "Vidange", performed_by: null, status: "COMPLETED" },
+  });
+  const patched = await api.PATCH("/api/maintenances/{id}", { params: { path: { id } }, body: { cost: null, description: "Huile 5W30" } });
+  const upcoming = await api.GET("/api/maintenances/upcoming");
+  const forVehicle = await api.GET("/api/vehicles/{id}/maintenances", { params: { path: { id: vehicle } } });
+  use(cost, make, plate, put.data?.status, patched.data?.description, upcoming.data, forVehicle.data?.[0]?.service_date);
+}
+
+export async function catalog(): Promise<void> {
+  const brands = await api.GET("/api/brands", { params: { query: { search: "Renault" } } });
+  const models: number | undefined = brands.data?.results[0]?.models_count;
+  const brand = await api.POST("/api/brands", { body: { name: "Alpine", logo_url: null } });
+  const brandId: number = brand.data?.id ?? 0;
+  await api.PUT("/api/brands/{id}", { params: { path: { id: brandId } }, body: { name: "Alpine", logo_url: "https://example.com/alpine.png" } });
+  await api.PATCH("/api/brands/{id}", { params: { path: { id: brandId } }, body: { name: "Alpine Cars" } });
+  const one = await api.GET("/api/brands/{id}", { params: { path: { id: brandId } } });
+  const model = await api.POST("/api/models", { body: { brand: brandId, name: "A110", year_start: 2017, year_end: null } });
+  const modelId: number = model.data?.id ?? 0;
+  const got = await api.GET("/api/models/{id}", { params: { path: { id: modelId } } });
+  const brandName: string | undefined = got.data?.brand_name;
+  await api.PATCH("/api/models/{id}", { params: { path: { id: modelId } }, body: { year_end: 2025 } });
+  const ofBrand = await api.GET("/api/brands/{id}/models", { params: { path: { id: brandId } } });
+  use(models, one.data?.name, brandName, ofBrand.data);
+}
+
+export async function garages(): Promise<void> {
+  const list = await api.GET("/api/garages", { params: { query: { city: "Lyon", near: "45.76,4.83", radius_km: 10 } } });
+  const g: S["Garage"] | undefined = list.data?.results[0];
+  const rating: string | null | undefined = g?.average_rating;
+  const created = await api.POST("/api/garages", {
+    body: { name: "Garage du Centre", email: "contact@garage.example", address: "12 rue de la République", city: "Lyon", specialties: ["freins"] },
+  });
+  const id: number = created.data?.id ?? 0;
+  const detail = await api.GET("/api/garages/{id}", { params: { path: { id } } });
+  const all: number | undefined = detail.data?.all_reviews.length;
+  await api.PUT("/api/garages/{id}", { params: { path: { id } }, body: { name: "Garage du Centre", email: "a@garage.example", address: "12 rue" } });
+  await api.PATCH("/api/recommended/{id}", { params: { path: { id } }, body: { phone: "04 78 00 00 00" } });
+  const review = await api.POST("/api/reviews", { body: { garage: id, rating: 5, comment: "Rapide et honnête" } });
+  const reviewId: number = review.data?.id ?? 0;
+  const author: string | null | undefined = review.data?.reviewer_email;
+  await api.PATCH("/api/reviews/{id}", { params: { path: { id: reviewId } }, body: { rating: 4 } });
+  const reviews = await api.GET("/api/reviews", { params: { query: { garage: id } } });
+  use(rating, all, author, reviews.data?.count);
+}
+
+export async function notifications(): Promise<void> {
+  const list = await api.GET("/api/notifications", { params: { query: { is_read: false, notification_type: "maintenance_reminder" } } });
+  const n: S["Notification"] | undefined = list.data?.results[0];
+  const read: boolean | undefined = n?.is_read;
+  const created = await api.POST("/api/notifications", { body: { title: "Rappel", message: "Vidange dans 7 jours", notification_type: "maintenance_reminder" } });
+  const id: number = created.data?.id ?? 0;
+  await api.GET("/api/notifications/{id}", { params: { path: { id } } });
+  await api.PUT("/api/notifications/{id}", { params: { path: { id } }, body: { is_read: true } });
+  await api.PATCH("/api/notifications/{id}", { params: { path: { id } }, body: { is_read: false } });
+  const unread = await api.GET("/api/notifications/unread_count");
+  const count: number | undefined = unread.data?.unread_count;
+  const done = await api.POST("/api/notifications/mark_all_as_read");
+  use(read, count, done.data?.message);
+}
+
+export async function settings(): Promise<void> {
+  const mine = await api.GET("/api/settings/me");
+  const theme: string | undefined = mine.data?.theme;
+  const updated = await api.PATCH("/api/settings/update_me", { body: { language: "fr", units: "km", email_notifications: false } });
+  const put = await api.PUT("/api/settings/update_me", { body: { theme: "dark", currency: "EUR", timezone: "Europe/Paris" } });
+  const list = await api.GET("/api/settings");
+  const id: number = list.data?.results[0]?.id ?? 0;
+  const one = await api.GET("/api/settings/{id}", { params: { path: { id } } });
+  await api.PATCH("/api/settings/{id}", { params: { path: { id } }, body: { push_notifications: true } });
+  use(theme, updated.data?.language, put.data?.timezone, one.data?.user);
+}
+
+export async function documents(vehicle: number): Promise<void> {
+  const list = await api.GET("/api/documents", { params: { query: { vehicle, document_type: "invoice", is_analyzed: true } } });
+  const d: S["Document"] | undefined = list.data?.results[0];
+  const size: number | undefined = d?.file_size;
+  const info: string | undefined = d?.vehicle_info?.model;
+  const id: number = d?.id ?? 0;
+  const one = await api.GET("/api/documents/{id}", { params: { path: { id } } });
+  const status: "pending" | "processing" | "done" | "failed" | null | undefined = one.data?.analysis_status;
+  const patched = await api.PATCH("/api/documents/{id}", { params: { path: { id } }, body: { title: "Facture vidange", vehicle: null } });
+  const put = await api.PUT("/api/documents/{id}", { params: { path: { id } }, body: { document_type: "insurance" } });
+  const stats = await api.GET("/api/documents/stats");
+  const total: number | undefined = stats.data?.total_documents;
+  const ofVehicle = await api.GET("/api/vehicles/{id}/documents", { params: { path: { id: vehicle } } });
+  const upload: S["DocumentUpload"] = { file: "", title: "Carte grise", document_type: "registration", vehicle };
+  use(size, info, status, patched.data?.title, put.data?.document_type, total, ofVehicle.data?.[0]?.file_url, upload);
+}
+
+export async function plans(): Promise<void> {
+  const list = await api.GET("/api/plans");
+  const p: S["Plan"] | undefined = list.data?.results[0];
+  const price: string | undefined = p?.monthly_price;
+  const vehicles: number | undefined = p?.limits.vehicles;
+  const one = await api.GET("/api/plans/{id}", { params: { path: { id: p?.id ?? 1 } } });
+  const catalog = await api.GET("/api/subscriptions/plans");
+  const id: string | undefined = catalog.data?.[0]?._id;
+  const usage = await api.GET("/api/subscriptions/usage");
+  const check = await api.GET("/api/subscriptions/check-limits", { params: { query: { resource: "vehicles", amount: 1 } } });
+  const allowed: boolean | undefined = check.data?.allowed;
+  const health = await api.GET("/api/health");
+  const state: string | undefined = health.data?.status;
+  use(price, vehicles, one.data?.code, id, usage.data?.plan, allowed, state);
+}
+
 /** A problem+json answer as the frontends read it. */
 export function problem(p: S["ProblemBody"]): string {
   const code: S["Code"] = p.code;
