@@ -82,8 +82,12 @@ pub async fn create(
         .write(move |tx| {
             check_vehicle(tx, &mut input, uid, meta.vehicle)?;
             input.finish()?;
-            crate::plans::service::check_limit(tx, &st, uid, Resource::Documents, now)?;
-            crate::plans::service::check_storage(tx, &st, uid, size, 0, now)?;
+            let (count, bytes) = (
+                repo::count_for_owner(tx, uid)?,
+                repo::bytes_for_owner(tx, uid)?,
+            );
+            crate::plans::service::check_limit(tx, &st, uid, Resource::Documents, count)?;
+            crate::plans::service::check_storage(tx, &st, uid, bytes, size, 0)?;
             let title = meta
                 .title
                 .flatten()
@@ -148,7 +152,15 @@ pub async fn update(
             repo::update_metadata(tx, &doc, &ts(now))?;
             let mut replaced = None;
             if let Some((key, size, mime, analysable, name)) = &stored {
-                crate::plans::service::check_storage(tx, &st, uid, *size, doc.file_size, now)?;
+                let stored_now = repo::bytes_for_owner(tx, uid)?;
+                crate::plans::service::check_storage(
+                    tx,
+                    &st,
+                    uid,
+                    stored_now,
+                    *size,
+                    doc.file_size,
+                )?;
                 let f = FileFields {
                     key,
                     name,

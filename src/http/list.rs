@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use serde::Serialize;
-use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
@@ -220,19 +219,6 @@ pub fn page<T>(
     })
 }
 
-/// `page` as a JSON value, for the lists whose rows are not typed yet.
-pub fn envelope(
-    count: i64,
-    results: Vec<Value>,
-    page_request: PageRequest,
-    base: &str,
-    path: &str,
-    query: &HashMap<String, String>,
-) -> AppResult<Value> {
-    let p = page(count, results, page_request, base, path, query)?;
-    Ok(json!({"count": p.count, "next": p.next, "previous": p.previous, "results": p.results}))
-}
-
 /// A text query parameter (trimmed, non-empty).
 pub fn text_param(query: &HashMap<String, String>, name: &str) -> Option<String> {
     query
@@ -287,6 +273,20 @@ pub fn not_found_reference(en_name: &str, fr_name: &str) -> Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
+
+    /// The page as clients read it.
+    fn envelope(
+        count: i64,
+        results: Vec<Value>,
+        request: PageRequest,
+        base: &str,
+        path: &str,
+        query: &HashMap<String, String>,
+    ) -> AppResult<Value> {
+        page(count, results, request, base, path, query)
+            .map(|p| serde_json::to_value(p).unwrap_or_default())
+    }
     use crate::db::query::{order_by, order_by_with, search_clause};
 
     fn q(pairs: &[(&str, &str)]) -> HashMap<String, String> {

@@ -121,7 +121,9 @@ pub async fn create(
             }
             input.finish()?;
             let vehicle = vehicle.ok_or_else(|| AppError::field("vehicle", vehicle_not_found()))?;
-            crate::plans::service::check_limit(tx, &st, uid, Resource::Maintenances, now)?;
+            let month = ts(crate::plans::service::month_start(now));
+            let this_month = repo::count_created_since(tx, uid, &month)?;
+            crate::plans::service::check_limit(tx, &st, uid, Resource::Maintenances, this_month)?;
             let blank = MaintenanceRow {
                 id: 0,
                 vehicle_id: vehicle.id,

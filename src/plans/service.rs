@@ -38,7 +38,8 @@ pub fn month_start(now: DateTime<Utc>) -> DateTime<Utc> {
         .unwrap_or(now)
 }
 
-/// The usage counters of billing.md §6.1 (storage in bytes).
+/// The usage counters of billing.md §6.1 (storage in bytes), for the usage and check-limits answers: the one
+/// place `plans` reads other domains' counts.
 pub fn current_usage(
     conn: &Connection,
     user_id: i64,
@@ -59,19 +60,20 @@ pub fn current_usage(
 }
 
 /// Refuses a create that would pass the plan's limit (400 `plan_limit_reached`), inside the caller's transaction.
+/// `current` is the caller's own count of what the user has (the creating domain counts its rows; `plans` does not
+/// read them).
 pub fn check_limit(
     conn: &Connection,
     state: &AppState,
     user_id: i64,
     resource: Resource,
-    now: DateTime<Utc>,
+    current: i64,
 ) -> AppResult<()> {
     let plan = effective_plan(conn, user_id, &state.config.default_plan)?;
     let limit = resource.limit(&plan.limits);
     if limit == -1 {
         return Ok(());
     }
-    let current = current_usage(conn, user_id, resource, now)?;
     if current < limit {
         return Ok(());
     }
@@ -86,22 +88,21 @@ pub fn check_limit(
         .with_extension("limit", json!(limit)))
 }
 
-/// Refuses stored bytes past the plan's storage (400 `plan_limit_reached`, billing.md §7); `replaced` is the size
-/// of a file being replaced.
+/// Refuses stored bytes past the plan's storage (400 `plan_limit_reached`, billing.md §7); `current` is what the
+/// user stores (counted by `documents`), `replaced` the size of a file being replaced.
 pub fn check_storage(
     conn: &Connection,
     state: &AppState,
     user_id: i64,
+    current: i64,
     new_bytes: i64,
     replaced: i64,
-    now: DateTime<Utc>,
 ) -> AppResult<()> {
     let plan = effective_plan(conn, user_id, &state.config.default_plan)?;
     let limit_mb = plan.limits.storage_mb;
     if limit_mb == -1 {
         return Ok(());
     }
-    let current = current_usage(conn, user_id, Resource::Storage, now)?;
     // Saturating: sizes and limits come from requests and admins, and must not wrap into "allowed".
     if current.saturating_sub(replaced).saturating_add(new_bytes) <= limit_mb.saturating_mul(MIB) {
         return Ok(());

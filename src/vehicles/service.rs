@@ -101,7 +101,8 @@ pub async fn create(
             {
                 return Err(AppError::field("vin", duplicate_vin_message()));
             }
-            crate::plans::service::check_limit(tx, &st, uid, Resource::Vehicles, now)?;
+            let owned_now = repo::count_for_owner(tx, uid)?;
+            crate::plans::service::check_limit(tx, &st, uid, Resource::Vehicles, owned_now)?;
             let id = repo::insert(tx, uid, &row, &crate::db::ts(now))?;
             let created = owned(tx, uid, id)?;
             Ok((id, detail(tx, created, &owner(tx, uid)?)?))
