@@ -91,7 +91,7 @@ async fn subset(state: &AppState, user: &AuthUser, subset: Subset) -> AppResult<
     let (uid, base) = (user.id, state.public_url.clone());
     state
         .db
-        .read(move |c| render(c, &base, uid, repo::all_for_owner(c, uid, subset)?))
+        .read(move |c| render(c, &base, uid, repo::all_for_owner(c, uid, &subset)?))
         .await
 }
 
@@ -120,7 +120,7 @@ pub async fn for_vehicle(
         .db
         .read(move |c| {
             crate::vehicles::service::owned(c, uid, vehicle_id)?;
-            let rows = repo::all_for_owner(c, uid, Subset::OfVehicle(vehicle_id))?;
+            let rows = repo::all_for_owner(c, uid, &Subset::OfVehicle(vehicle_id))?;
             render(c, &base, uid, rows)
         })
         .await
@@ -169,7 +169,7 @@ pub async fn by_vehicle(
                 if only.is_some_and(|id| id != v.id) {
                     continue;
                 }
-                let rows = repo::all_for_owner(c, uid, Subset::OfVehicle(v.id))?;
+                let rows = repo::all_for_owner(c, uid, &Subset::OfVehicle(v.id))?;
                 out.push(VehicleDocuments {
                     vehicle: Some(GroupVehicle {
                         id: v.id,
@@ -181,7 +181,7 @@ pub async fn by_vehicle(
                 });
             }
             if only.is_none() {
-                let rows = repo::all_for_owner(c, uid, Subset::WithoutVehicle)?;
+                let rows = repo::all_for_owner(c, uid, &Subset::WithoutVehicle)?;
                 if !rows.is_empty() {
                     out.push(VehicleDocuments {
                         vehicle: None,

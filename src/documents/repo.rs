@@ -123,14 +123,14 @@ pub enum Subset {
 pub fn all_for_owner(
     conn: &Connection,
     user_id: i64,
-    subset: Subset,
+    subset: &Subset,
 ) -> rusqlite::Result<Vec<DocumentRow>> {
     let mut w = Where::new("d.user_id = ?", user_id);
     match subset {
         Subset::All => {}
-        Subset::OfType(t) => w.push("d.document_type = ?", t),
+        Subset::OfType(t) => w.push("d.document_type = ?", t.clone()),
         Subset::Unanalyzed => w.push("(d.analysis_status IS 'done') = ?", 0),
-        Subset::OfVehicle(v) => w.push("d.vehicle_id = ?", v),
+        Subset::OfVehicle(v) => w.push("d.vehicle_id = ?", *v),
         Subset::WithoutVehicle => w.push("d.vehicle_id IS ?", rusqlite::types::Value::Null),
     }
     let mut stmt = conn.prepare_cached(&format!(

@@ -189,7 +189,7 @@ pub async fn delete(state: &AppState, user: &AuthUser, id: i64) -> AppResult<()>
 async fn plain_list(
     state: &AppState,
     user: &AuthUser,
-    rows: impl FnOnce(&Connection, i64) -> rusqlite::Result<Vec<MaintenanceRow>> + Send + 'static,
+    rows: impl Fn(&Connection, i64) -> rusqlite::Result<Vec<MaintenanceRow>> + Send + 'static,
 ) -> AppResult<Vec<Maintenance>> {
     let uid = user.id;
     state
