@@ -270,6 +270,83 @@ fn create_user_then_sign_in_and_healthcheck() {
 }
 
 #[test]
+fn healthcheck_asks_where_serve_listens_and_names_the_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), &[]);
+    // The setting as an operator writes it once, for `serve` and the admin commands alike.
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("AUTOTRACK_LISTEN=127.0.0.1:{}\n", server.port),
+    )
+    .unwrap();
+    let check = run(dir.path(), &["healthcheck"], None);
+    assert!(
+        check.status.success(),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+    assert!(server.terminate().success());
+    let down = run(dir.path(), &["healthcheck"], None);
+    assert!(!down.status.success());
+    let tried = format!("http://127.0.0.1:{}/api/health/", server.port);
+    assert!(stderr(&down).contains(&tried), "{}", stderr(&down));
+}
+
+#[test]
+fn an_invitation_from_the_cli_registers_its_address_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = run(
+        dir.path(),
+        &[
+            "invite",
+            "create",
+            "--email",
+            "Lea@Example.com",
+            "--days",
+            "3",
+        ],
+        None,
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    let out = stdout(&made);
+    assert!(
+        out.starts_with("invitation for lea@example.com, valid until "),
+        "{out}"
+    );
+    let code = out.lines().nth(1).unwrap().trim().to_owned();
+    assert_eq!(code.len(), 43);
+    let mut server = Server::start(dir.path(), &["--signups", "invite", "--otp-policy", "off"]);
+    let body = |email: &str| {
+        format!(
+            r#"{{"email":"{email}","password":"Lea-Password-1","password_confirm":"Lea-Password-1","first_name":"Léa","last_name":"Roux","invite_code":"{code}"}}"#
+        )
+    };
+    let (status, text) = http(
+        server.port,
+        "POST",
+        "/api/users/register",
+        &body("tom@example.com"),
+    );
+    assert_eq!(status, 403, "{text}");
+    let (status, text) = http(
+        server.port,
+        "POST",
+        "/api/users/register",
+        &body("lea@example.com"),
+    );
+    assert_eq!(status, 201, "{text}");
+    let (status, _) = http(
+        server.port,
+        "POST",
+        "/api/users/register",
+        &body("lea@example.com"),
+    );
+    assert_eq!(status, 403);
+    assert!(server.terminate().success());
+}
+
+#[test]
 fn sigterm_finishes_the_request_in_flight() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path(), &[]);

@@ -1,6 +1,7 @@
 //! The command line (operations.md): `Cli` and its commands; `run` dispatches.
 
 mod demo;
+mod ocr;
 mod user;
 
 use std::process::ExitCode;
@@ -100,11 +101,34 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Invitations to register, for AUTOTRACK_SIGNUPS=invite.
+    Invite {
+        #[command(subcommand)]
+        action: InviteAction,
+    },
     /// Ask a running server's /api/health/ and exit 0 when it is healthy (or degraded).
     Healthcheck {
-        /// Base URL of the server.
-        #[arg(long, default_value = "http://127.0.0.1:8080")]
-        url: String,
+        /// Base URL of the server (default: http:// and the address `serve` listens on).
+        #[arg(long)]
+        url: Option<String>,
+        /// The listen address of `serve`, read from the same variable and `.env`.
+        #[arg(long, env = "AUTOTRACK_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteAction {
+    /// Create a single-use invitation for one address and print its code.
+    Create {
+        /// The address that may register with it.
+        #[arg(long)]
+        email: String,
+        /// Days the invitation stays valid.
+        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=365))]
+        days: i64,
+        #[command(flatten)]
+        settings: Settings,
     },
 }
 
@@ -259,14 +283,28 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 &std::env::var("AUTOTRACK_LOG").unwrap_or_else(|_| "warn".to_owned()),
                 None,
             );
-            ocr_command(&file, json, from_text, models_dir.as_deref())
+            ocr::ocr_command(&file, json, from_text, models_dir.as_deref())
         }
         Command::AnalysisWorker(args) => Ok(crate::documents::sandbox::worker_main(&args)),
         Command::Openapi => {
             println!("{}", crate::docs::document_json());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Healthcheck { url } => user::healthcheck(&url).await,
+        Command::Invite {
+            action:
+                InviteAction::Create {
+                    email,
+                    days,
+                    settings,
+                },
+        } => {
+            init_logs(&settings);
+            let state = offline_state(&settings)?;
+            user::invite(&state, &email, days).await
+        }
+        Command::Healthcheck { url, listen } => {
+            user::healthcheck(&user::health_url(url.as_deref(), listen)).await
+        }
         Command::Config {
             action: ConfigAction::Example,
         } => {
@@ -318,66 +356,6 @@ pub fn example_env() -> String {
         out.push_str(&format!("\n# {help}\n#{env}={}\n", default.join(",")));
     }
     out
-}
-
-/// `autotrack ocr FILE [--json]`: the same analysis as uploaded documents get, printed.
-fn ocr_command(
-    file: &std::path::Path,
-    json: bool,
-    from_text: bool,
-    models_dir: Option<&std::path::Path>,
-) -> anyhow::Result<ExitCode> {
-    use crate::documents::storage::{FileKind, sniff};
-    let bytes = std::fs::read(file).with_context(|| format!("while reading {}", file.display()))?;
-    if from_text {
-        let text = String::from_utf8_lossy(&bytes);
-        let result = crate::documents::extract::analyse(&text, "other", "ocr", 1);
-        println!(
-            "{}",
-            serde_json::json!({"document_type": result.document_type, "analysis_data": result.analysis_data})
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let kind = sniff(&bytes[..bytes.len().min(16)], || bytes.clone())
-        .context("not a PDF, JPEG, PNG, WebP or GIF file")?;
-    let started = std::time::Instant::now();
-    let engine = if matches!(kind, FileKind::Pdf) {
-        crate::ocr::Ocr::load(models_dir).ok()
-    } else {
-        Some(crate::ocr::Ocr::load(models_dir)?)
-    };
-    let loaded = started.elapsed();
-    // An operator's own file, read in this process without the worker's limits or deadline.
-    let no_deadline = std::time::Instant::now() + std::time::Duration::from_secs(86_400);
-    let text =
-        crate::documents::analysis::extract_text(|| engine.as_ref(), &bytes, kind, no_deadline)
-            .map_err(|f| anyhow::anyhow!("{}", f.message.en))?;
-    let elapsed = started.elapsed() - loaded;
-    let result = crate::documents::extract::analyse(&text.text, "other", text.source, text.pages);
-    if json {
-        let out = serde_json::json!({"text": text.text, "source": text.source, "pages": text.pages, "document_type": result.document_type,
-            "analysis_data": result.analysis_data, "seconds": elapsed.as_secs_f64()});
-        println!("{}", serde_json::to_string_pretty(&out)?);
-    } else {
-        println!("{}\n", text.text);
-        println!(
-            "source: {} ({} page(s), {:.2} s, models loaded in {:.2} s)",
-            text.source,
-            text.pages,
-            elapsed.as_secs_f64(),
-            loaded.as_secs_f64()
-        );
-        println!(
-            "type: {} (score {})",
-            result.document_type, result.analysis_data["document_type_score"]
-        );
-        if let Some(fields) = result.analysis_data["fields"].as_object() {
-            for (name, f) in fields {
-                println!("  {name}: {} (confidence {})", f["value"], f["confidence"]);
-            }
-        }
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

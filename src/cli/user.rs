@@ -34,11 +34,27 @@ pub fn read_password(from_stdin: bool, file: Option<&Path>) -> anyhow::Result<St
     Ok(password)
 }
 
-/// `healthcheck`: GET <url>/api/health/ over plain HTTP; success for 200 (healthy or degraded).
+/// The base URL `healthcheck` asks: `--url`, else the listen address `serve` uses (`AUTOTRACK_LISTEN`, `.env`),
+/// with an any-address bind asked on loopback.
+pub fn health_url(url: Option<&str>, listen: std::net::SocketAddr) -> String {
+    if let Some(url) = url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let ip = match listen.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    format!("http://{}", std::net::SocketAddr::new(ip, listen.port()))
+}
+
+/// `healthcheck`: GET <url>/api/health/ over plain HTTP; success for 200 (healthy or degraded). Every failure
+/// names the URL it tried.
 pub async fn healthcheck(url: &str) -> anyhow::Result<ExitCode> {
+    let target = format!("{url}/api/health/");
     let rest = url
         .strip_prefix("http://")
-        .context("only http:// URLs are supported")?;
+        .with_context(|| format!("{url}: only http:// URLs are supported"))?;
     let host = rest.split('/').next().unwrap_or(rest);
     let fut = async {
         let mut stream = tokio::net::TcpStream::connect(host).await?;
@@ -51,13 +67,39 @@ pub async fn healthcheck(url: &str) -> anyhow::Result<ExitCode> {
     };
     let answer = tokio::time::timeout(std::time::Duration::from_secs(10), fut)
         .await
-        .context("no answer within 10 seconds")??;
+        .with_context(|| format!("{target}: no answer within 10 seconds"))?
+        .with_context(|| format!("{target}: no server answered (is `autotrack serve` running with the same AUTOTRACK_LISTEN?)"))?;
     let status = answer.split_whitespace().nth(1).unwrap_or("");
     let body = answer.split("\r\n\r\n").nth(1).unwrap_or("").trim();
     println!("{status} {body}");
     Ok(if status == "200" {
         ExitCode::SUCCESS
     } else {
+        eprintln!("{target} answered {status}");
         ExitCode::FAILURE
     })
+}
+
+/// `autotrack invite create`: prints the code and how to use it.
+pub async fn invite(
+    state: &crate::app::AppState,
+    email: &str,
+    days: i64,
+) -> anyhow::Result<ExitCode> {
+    let (code, expires) = crate::users::signups::invite(state, email, days).await?;
+    let email = email.trim().to_lowercase();
+    println!(
+        "invitation for {email}, valid until {}:",
+        expires.format("%Y-%m-%d %H:%M UTC")
+    );
+    println!("{code}");
+    if state.config.signups != crate::config::SignupPolicy::Invite {
+        eprintln!(
+            "note: AUTOTRACK_SIGNUPS is not `invite` on this installation, so registering needs no invitation"
+        );
+    }
+    eprintln!(
+        "the person registers with this address and `\"invite_code\": \"<code>\"` in the register request"
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -89,6 +89,7 @@ impl Config {
         let job = |name: &str, expr: &str| {
             parse_schedule(expr).with_context(|| format!("AUTOTRACK_JOB_{}", name.to_uppercase()))
         };
+        let signups = signup_policy(s.signups, &s.signup_domains)?;
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -104,6 +105,7 @@ impl Config {
             jwt_secret,
             otp_key,
             otp_policy: s.otp_policy,
+            signups,
             default_plan: s.default_plan.trim().to_owned(),
             maintenance_reminder_days,
             max_upload_bytes: s.max_upload_bytes,
@@ -280,4 +282,41 @@ pub(super) fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     let mut f = opts.open(path)?;
     f.write_all(content.as_bytes())?;
     f.sync_all()
+}
+
+/// `AUTOTRACK_SIGNUPS` with its domains: `domains` needs at least one, each a plain domain name (a leading `@` is
+/// dropped); domains given with another policy would do nothing, which is refused rather than ignored.
+pub(super) fn signup_policy(mode: Signups, domains: &[String]) -> anyhow::Result<SignupPolicy> {
+    let domains: Vec<String> = domains
+        .iter()
+        .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
+        .filter(|d| !d.is_empty())
+        .collect();
+    for d in &domains {
+        let plain = d.contains('.')
+            && d.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        if !plain {
+            bail!(
+                "AUTOTRACK_SIGNUP_DOMAINS: {d:?} is not a domain name (example: AUTOTRACK_SIGNUP_DOMAINS=example.com,garage.fr)"
+            );
+        }
+    }
+    Ok(match mode {
+        Signups::Domains if domains.is_empty() => bail!(
+            "AUTOTRACK_SIGNUPS=domains needs AUTOTRACK_SIGNUP_DOMAINS (example: AUTOTRACK_SIGNUP_DOMAINS=example.com)"
+        ),
+        Signups::Domains => SignupPolicy::Domains(domains),
+        _ if !domains.is_empty() => bail!(
+            "AUTOTRACK_SIGNUP_DOMAINS is set but AUTOTRACK_SIGNUPS is not `domains`: set AUTOTRACK_SIGNUPS=domains, or unset the domains"
+        ),
+        Signups::Open => SignupPolicy::Open,
+        Signups::Closed => SignupPolicy::Closed,
+        Signups::Invite => SignupPolicy::Invite,
+    })
 }

@@ -59,6 +59,14 @@ pub struct Settings {
     )]
     pub otp_policy: OtpPolicy,
 
+    /// Who may register: open, closed, domains (AUTOTRACK_SIGNUP_DOMAINS) or invite (`autotrack invite create`).
+    #[arg(long, env = "AUTOTRACK_SIGNUPS", value_enum, default_value = "open")]
+    pub signups: Signups,
+
+    /// Email domains allowed to register when AUTOTRACK_SIGNUPS=domains, comma-separated.
+    #[arg(long, env = "AUTOTRACK_SIGNUP_DOMAINS", value_delimiter = ',')]
+    pub signup_domains: Vec<String>,
+
     /// Lifetime of access tokens, in minutes.
     #[arg(long, env = "AUTOTRACK_ACCESS_TOKEN_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(i64).range(1..=1440))]
     pub access_token_minutes: i64,
@@ -275,6 +283,7 @@ pub struct Config {
     pub jwt_secret: Vec<u8>,
     pub otp_key: Vec<u8>,
     pub otp_policy: OtpPolicy,
+    pub signups: SignupPolicy,
     pub default_plan: String,
     /// Days before a scheduled maintenance when its reminder goes out, largest first.
     pub maintenance_reminder_days: Vec<i64>,
@@ -360,6 +369,24 @@ mod tests {
         assert_eq!(Rate::parse("0").unwrap(), None);
         assert!(Rate::parse("ten/min").is_err());
         assert!(Rate::parse("10/fortnight").is_err());
+    }
+
+    #[test]
+    fn signup_domains_are_checked() {
+        let d = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            signup_policy(Signups::Domains, &d(&[" @Garage.FR", "example.com"])).unwrap(),
+            SignupPolicy::Domains(d(&["garage.fr", "example.com"]))
+        );
+        assert!(signup_policy(Signups::Domains, &[]).is_err());
+        assert!(signup_policy(Signups::Domains, &d(&["not a domain"])).is_err());
+        assert!(signup_policy(Signups::Domains, &d(&["localhost"])).is_err());
+        // Domains with another policy would silently do nothing.
+        assert!(signup_policy(Signups::Open, &d(&["example.com"])).is_err());
+        assert_eq!(
+            signup_policy(Signups::Closed, &[]).unwrap(),
+            SignupPolicy::Closed
+        );
     }
 
     #[test]

@@ -15,6 +15,24 @@ pub enum OtpPolicy {
     Off,
 }
 
+/// `AUTOTRACK_SIGNUPS` (auth.md §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Signups {
+    Open,
+    Closed,
+    Domains,
+    Invite,
+}
+
+/// Who may register, as checked: `Domains` holds the allowed domains, lower-case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignupPolicy {
+    Open,
+    Closed,
+    Domains(Vec<String>),
+    Invite,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SmtpSecurity {
     Starttls,

@@ -21,6 +21,7 @@ pub enum Code {
     TokenReused,
     AccountDisabled,
     PermissionDenied,
+    RegistrationClosed,
     NotFound,
     InvalidPage,
     MethodNotAllowed,
@@ -42,7 +43,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order (a test checks it against the documented enum).
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 30] = [
         Code::ValidationError,
         Code::InvalidJson,
         Code::OtpInvalid,
@@ -55,6 +56,7 @@ impl Code {
         Code::TokenReused,
         Code::AccountDisabled,
         Code::PermissionDenied,
+        Code::RegistrationClosed,
         Code::NotFound,
         Code::InvalidPage,
         Code::MethodNotAllowed,
@@ -195,6 +197,16 @@ impl Code {
                     "Accès refusé",
                     "You do not have permission to perform this action.",
                     "Vous n'avez pas la permission d'effectuer cette action.",
+                ],
+            ),
+            Code::RegistrationClosed => (
+                "registration_closed",
+                StatusCode::FORBIDDEN,
+                [
+                    "Registration closed",
+                    "Inscriptions fermées",
+                    "Registration is closed on this server.",
+                    "Les inscriptions sont fermées sur ce serveur.",
                 ],
             ),
             Code::NotFound => (

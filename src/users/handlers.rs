@@ -25,7 +25,9 @@ fn client(ip: ClientIp, ua: UserAgent) -> service::Client {
 /// Create the account; mails a welcome and a verification code.
 #[utoipa::path(post, path = "/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, description = "Registered: a code was mailed, or (OTP policy off) signed in", body = Registered),
-        (status = 400, description = "validation_error"), (status = 429, description = "throttled")))]
+        (status = 400, description = "validation_error"),
+        (status = 403, description = "registration_closed: AUTOTRACK_SIGNUPS refuses this registration"),
+        (status = 429, description = "throttled")))]
 pub async fn register(
     State(state): State<AppState>,
     ip: ClientIp,

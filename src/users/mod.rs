@@ -14,6 +14,7 @@ pub mod register;
 pub mod repo;
 pub mod service;
 pub mod sessions;
+pub mod signups;
 pub mod tokens;
 
 use utoipa_axum::router::OpenApiRouter;

@@ -239,6 +239,10 @@ pub struct RegisterRequest {
     phone_number: Option<String>,
     #[schema(value_type = Option<crate::user_settings::model::Language>)]
     language: Option<String>,
+    /// Required when the server accepts registrations by invitation only (`AUTOTRACK_SIGNUPS=invite`): the
+    /// invitation code an admin created for this address.
+    #[schema(max_length = 200)]
+    invite_code: Option<String>,
 }
 
 #[derive(ToSchema)]

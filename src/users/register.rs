@@ -33,6 +33,7 @@ pub async fn register(
     let language = input
         .opt_choice("language", crate::user_settings::model::LANGUAGES)
         .unwrap_or_else(|| lang.code().to_owned());
+    let invite_code = input.opt_text("invite_code", 200).flatten();
     if let Some(p) = &password {
         check_password(
             &mut input,
@@ -50,6 +51,8 @@ pub async fn register(
             "validated fields missing"
         )));
     };
+    // After validation, before anything that could tell whether the address has an account.
+    let invitation = super::signups::admit(state, &email, invite_code.as_deref()).await?;
     let taken_email = email.clone();
     if state
         .db
@@ -79,6 +82,12 @@ pub async fn register(
                 is_staff: false,
             };
             let id = create_account(tx, &new, &language, &st.config.default_plan, &ts(now))?;
+            if let Some(invitation) = invitation
+                && !repo::use_invitation(tx, invitation, id, &ts(now))?
+            {
+                // Another registration used it in the meantime.
+                return Err(super::signups::closed());
+            }
             let user = repo::find(tx, id)?.ok_or_else(AppError::not_found)?;
             let mail_lang = Lang::from_setting(&language);
             let welcome = NewMail {

@@ -21,4 +21,5 @@ mod notifications;
 mod passwords;
 mod security;
 mod sessions;
+mod signups;
 mod vehicles;

@@ -6,8 +6,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::model::UserRow;
 
 mod codes;
+mod invitations;
 mod sessions;
 pub use codes::*;
+pub use invitations::*;
 pub use sessions::*;
 
 const USER_COLUMNS: &str = "id, email, password_hash, first_name, last_name, phone_number, email_verified, \
