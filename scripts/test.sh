@@ -2,8 +2,8 @@
 # The test command. Installs what the tests need on a fresh machine, then runs every test:
 #   - a Python virtualenv with aiosmtpd (the real SMTP server the tests send mail to) and schemathesis;
 #   - cargo test (unit and property tests, the HTTP black-box tests, the CLI process tests);
-#   - the crash test (tests/crash/crash.py: SIGKILL under write load, AUTOTRACK_CRASH_CYCLES cycles, default 20);
-#   - API fuzzing (tests/fuzz_api/run.py: schemathesis with two users, AUTOTRACK_FUZZ_EXAMPLES per operation,
+#   - the crash test (tests/crash/crash.py: SIGKILL under write load, AUTOTRACK_TEST_CRASH_CYCLES cycles, default 20);
+#   - API fuzzing (tests/fuzz_api/run.py: schemathesis with two users, AUTOTRACK_TEST_FUZZ_EXAMPLES per operation,
 #     default 5, which makes a few thousand cases);
 #   - the typed client check (tests/ts/: npm installs openapi-typescript, openapi-fetch and TypeScript from
 #     package-lock.json; the types generated from the binary's OpenAPI document must type-check client.ts).
@@ -29,9 +29,9 @@ cargo build --locked --quiet
 binary="$(cd "${CARGO_TARGET_DIR:-target}/debug" && pwd)/autotrack"
 echo "== crash test"
 "$venv/bin/python" tests/crash/crash.py --binary "$binary" --python "$venv/bin/python" \
-    --cycles "${AUTOTRACK_CRASH_CYCLES:-20}"
+    --cycles "${AUTOTRACK_TEST_CRASH_CYCLES:-20}"
 echo "== API fuzzing"
-"$venv/bin/python" tests/fuzz_api/run.py --binary "$binary" --max-examples "${AUTOTRACK_FUZZ_EXAMPLES:-5}"
+"$venv/bin/python" tests/fuzz_api/run.py --binary "$binary" --max-examples "${AUTOTRACK_TEST_FUZZ_EXAMPLES:-5}"
 echo "== typed client check (openapi-typescript + tsc)"
 (
     cd tests/ts

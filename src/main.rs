@@ -13,8 +13,13 @@ fn main() -> ExitCode {
     // Everything this process creates is private to its user: the database (whose outbox holds live codes and
     // reset links until sent), its WAL, generated keys, uploaded documents.
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
-    // A `.env` in the working directory fills unset variables; real environment variables win.
-    let _ = dotenvy::dotenv();
+    // A `.env` in the working directory fills unset variables; real environment variables win. A malformed line or
+    // an unknown `AUTOTRACK_*` name (in the file or the environment) stops here, as any bad setting does.
+    let dotenv = std::path::Path::new(".env");
+    if let Err(err) = autotrack::config::env_file::load(dotenv, &autotrack::cli::setting_names()) {
+        eprintln!("error: {err:#}");
+        return ExitCode::from(2);
+    }
     let cli = autotrack::cli::Cli::parse();
     match autotrack::cli::run(cli) {
         Ok(code) => code,

@@ -347,6 +347,57 @@ fn an_invitation_from_the_cli_registers_its_address_once() {
 }
 
 #[test]
+fn a_bad_env_line_or_an_unknown_setting_stops_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join(".env");
+    // A lenient reader dropped every line after the bad one, so the server came up on the default address.
+    std::fs::write(
+        &env,
+        "AUTOTRACK_OCR=off\nthis line has no equals sign\nAUTOTRACK_LISTEN=127.0.0.1:9\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["migrate"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(".env, line 2: expected NAME=value"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+
+    std::fs::write(&env, "# mine\nAUTOTRACK_LISTN=127.0.0.1:9\n").unwrap();
+    let out = run(dir.path(), &["migrate"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(".env, line 2: AUTOTRACK_LISTN is not a setting of AutoTrack: did you mean AUTOTRACK_LISTEN?"),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::remove_file(&env).unwrap();
+    let out = autotrack(dir.path(), &["migrate"])
+        .env("AUTOTRACK_OTP_POLCY", "off")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("environment variable AUTOTRACK_OTP_POLCY is not a setting of AutoTrack: did you mean AUTOTRACK_OTP_POLICY?"),
+        "{}",
+        stderr(&out)
+    );
+    // A good file is read, and the environment wins over it.
+    std::fs::write(
+        &env,
+        "export AUTOTRACK_DB_SYNCHRONOUS=normal\nAUTOTRACK_DATA_DIR=\"elsewhere\"\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["migrate"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("data/autotrack.db").exists());
+    assert!(!dir.path().join("elsewhere").exists());
+}
+
+#[test]
 fn sigterm_finishes_the_request_in_flight() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path(), &[]);

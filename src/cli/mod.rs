@@ -331,6 +331,23 @@ fn start(config: Config, bound: std::net::SocketAddr) -> anyhow::Result<AppState
     Ok(state)
 }
 
+/// The variable names of every command's settings.
+pub fn setting_names() -> Vec<String> {
+    fn walk(cmd: &clap::Command, out: &mut Vec<String>) {
+        out.extend(
+            cmd.get_arguments()
+                .filter_map(|a| a.get_env())
+                .map(|e| e.to_string_lossy().into_owned()),
+        );
+        cmd.get_subcommands().for_each(|s| walk(s, out));
+    }
+    let mut out = Vec::new();
+    walk(&<Cli as clap::CommandFactory>::command(), &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Every `AUTOTRACK_*` setting with its help text and default, as a commented `.env` (built from the clap
 /// definitions, so it cannot drift from `--help`).
 pub fn example_env() -> String {

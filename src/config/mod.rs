@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::Args;
 use ipnet::IpNet;
 
+pub mod env_file;
 mod load;
 mod values;
 

@@ -14,6 +14,18 @@ use crate::i18n::{Lang, Tr};
 mod code;
 pub use code::Code;
 
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// Field name → messages, for `validation_error`.
 pub type FieldErrors = BTreeMap<String, Vec<Tr>>;
 
