@@ -51,6 +51,14 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A directory holding an installation (`migrate` made it), as admin commands need.
+fn installed() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["migrate"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    dir
+}
+
 /// A running `serve` process on a free port, stopped with SIGTERM.
 struct Server {
     child: Child,
@@ -193,7 +201,7 @@ fn zero_config_serve_creates_its_data_dir_and_secret_and_stops_on_sigterm() {
 
 #[test]
 fn create_user_then_sign_in_and_healthcheck() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = installed();
     let weak = run(
         dir.path(),
         &[
@@ -295,7 +303,7 @@ fn healthcheck_asks_where_serve_listens_and_names_the_url() {
 
 #[test]
 fn an_invitation_from_the_cli_registers_its_address_once() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = installed();
     let made = run(
         dir.path(),
         &[
@@ -398,6 +406,73 @@ fn a_bad_env_line_or_an_unknown_setting_stops_and_says_where() {
 }
 
 #[test]
+fn admin_commands_never_create_an_installation_and_serve_runs_once_per_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "create-user",
+            "--email",
+            "boss@example.com",
+            "--password-stdin",
+        ],
+        Some("Admin-Password-1\n"),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let data = dir.path().join("data");
+    assert!(
+        stderr(&out).contains(&format!("no AutoTrack installation in {}", data.display())),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("autotrack migrate"));
+    assert!(!data.exists(), "nothing was created");
+    for args in [
+        &["run-jobs"][..],
+        &["seed-demo"],
+        &["invite", "create", "--email", "a@example.com"],
+    ] {
+        let out = run(dir.path(), args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+    assert!(!data.exists());
+
+    let mut first = Server::start(dir.path(), &[]);
+    // Listening comes before the migrations end: the first answer says the server is up.
+    http(first.port, "GET", "/api/health/", "");
+    let second = autotrack(dir.path(), &["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    assert!(
+        stderr(&second).contains(&format!(
+            "another `autotrack serve` (pid {}) is running on the data directory {}",
+            first.child.id(),
+            data.display()
+        )),
+        "{}",
+        stderr(&second)
+    );
+    // Admin commands still run beside the server.
+    let out = run(
+        dir.path(),
+        &[
+            "create-user",
+            "--email",
+            "boss@example.com",
+            "--password-stdin",
+        ],
+        Some("Admin-Password-1\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(first.terminate().success());
+    // The lock goes with the process.
+    let mut again = Server::start(dir.path(), &[]);
+    http(again.port, "GET", "/api/health/", "");
+    assert!(again.terminate().success());
+}
+
+#[test]
 fn sigterm_finishes_the_request_in_flight() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path(), &[]);
@@ -428,7 +503,7 @@ fn sigterm_finishes_the_request_in_flight() {
 
 #[test]
 fn run_jobs_prints_a_line_per_job() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = installed();
     let all = run(dir.path(), &["run-jobs"], None);
     assert!(all.status.success(), "{}", stderr(&all));
     let lines: Vec<serde_json::Value> = stdout(&all)
@@ -451,7 +526,7 @@ fn run_jobs_prints_a_line_per_job() {
 
 #[test]
 fn send_test_email_reaches_the_smtp_server() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = installed();
     let smtp = smtp::SmtpServer::start();
     let port = smtp.port.to_string();
     let out = run(
@@ -506,6 +581,7 @@ fn openapi_prints_the_document_and_bad_settings_fail_fast() {
         .unwrap();
     assert!(String::from_utf8_lossy(&both.stderr).contains("both set"));
     // Settings that name domain things are checked at start-up, before any work.
+    assert!(run(dir.path(), &["migrate"], None).status.success());
     let plan = run(dir.path(), &["run-jobs", "--default-plan", "gold"], None);
     assert!(!plan.status.success());
     assert!(
@@ -543,7 +619,7 @@ fn get_with_token(port: u16, path: &str, token: &str) -> u16 {
 /// another process revokes the old tokens within that time.
 #[test]
 fn create_user_beside_a_running_server_revokes_old_tokens() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = installed();
     let set = |password: &str| {
         let out = run(
             dir.path(),

@@ -159,12 +159,23 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Serve { settings } => {
             init_logs(&settings);
             let config = Config::load(&settings)?;
+            let _lock = crate::config::lock_for_serve(&config.data_dir)?;
             let listener = tokio::net::TcpListener::bind(config.listen)
                 .await
                 .with_context(|| format!("while binding {}", config.listen))?;
             let bound = listener.local_addr()?;
             let state = start(config, bound)?;
-            tracing::info!(address = %bound, public_url = %state.public_url, version = env!("CARGO_PKG_VERSION"), "listening");
+            let c = &state.config;
+            tracing::info!(
+                version = env!("CARGO_PKG_VERSION"),
+                address = %bound,
+                data_dir = %crate::config::absolute(&c.data_dir).display(),
+                docs = %format!("{}/api/docs", state.public_url),
+                smtp = c.smtp.as_ref().map_or("not configured (mail waits in the outbox)", |s| s.host.as_str()),
+                otp_policy = ?c.otp_policy,
+                signups = ?c.signups,
+                "listening"
+            );
             app::serve(state, listener, app::shutdown_signal()).await?;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
@@ -316,7 +327,9 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
 
 /// State for commands that work on the data directory without serving.
 fn offline_state(settings: &Settings) -> anyhow::Result<AppState> {
+    crate::config::existing_installation(&settings.data_dir)?;
     let config = Config::load(settings)?;
+    tracing::info!(data_dir = %crate::config::absolute(&config.data_dir).display(), "installation");
     let listen = config.listen;
     start(config, listen)
 }

@@ -185,6 +185,61 @@ pub(super) fn secret(
 
 /// The data directory, created private (0700). It holds the database, whose outbox keeps live codes and reset
 /// links until they are sent: an existing directory open to other users is closed, with a warning.
+/// Commands that work on an installation (every one but `serve` and `migrate`) never create one: a data directory
+/// without its database is another directory than the service's, most often a shell without its settings.
+pub fn existing_installation(dir: &Path) -> anyhow::Result<()> {
+    let db = dir.join("autotrack.db");
+    if db.is_file() {
+        return Ok(());
+    }
+    Err(anyhow::anyhow!(
+        "no AutoTrack installation in {}: this command works on an existing one and does not create it. Set \
+         AUTOTRACK_DATA_DIR (or --data-dir) to the data directory `serve` uses (the packaged service reads its \
+         settings from /etc/autotrack/autotrack.env), or run `autotrack migrate` to start a new installation here",
+        absolute(dir).display()
+    )
+    .context(InvalidSettings))
+}
+
+/// `dir` made absolute against the working directory, for messages and logs.
+pub fn absolute(dir: &Path) -> PathBuf {
+    std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned())
+}
+
+/// Held for as long as `serve` runs: a second `serve` on the same data directory would run every job twice and
+/// fight over the same port, keys and files. The lock is the kernel's (released when the process ends, even
+/// killed); the file keeps the holder's pid for the message.
+pub fn lock_for_serve(dir: &Path) -> anyhow::Result<std::fs::File> {
+    use std::io::{Read, Seek, Write};
+    let path = dir.join("serve.lock");
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("while opening {}", path.display()))?;
+    if let Err(err) = file.try_lock() {
+        let mut holder = String::new();
+        let _ = file.read_to_string(&mut holder);
+        return Err(match err {
+            std::fs::TryLockError::WouldBlock => anyhow::anyhow!(
+                "another `autotrack serve` (pid {}) is running on the data directory {}: stop it first, or give \
+                 this one its own AUTOTRACK_DATA_DIR",
+                holder.trim(),
+                absolute(dir).display()
+            ),
+            std::fs::TryLockError::Error(e) => {
+                anyhow::Error::new(e).context(format!("while locking {}", path.display()))
+            }
+        });
+    }
+    file.set_len(0)?;
+    file.rewind()?;
+    write!(file, "{}", std::process::id())?;
+    Ok(file)
+}
+
 pub(super) fn private_dir(dir: &Path) -> anyhow::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     std::fs::DirBuilder::new()

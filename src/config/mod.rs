@@ -13,6 +13,7 @@ pub mod env_file;
 mod load;
 mod values;
 
+pub use load::{absolute, existing_installation, lock_for_serve};
 pub use values::*;
 
 /// Every setting, as flags and `AUTOTRACK_*` variables. Doc comments are the `--help` text.
