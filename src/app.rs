@@ -57,11 +57,6 @@ impl AppState {
     pub fn build(config: Config, bound: SocketAddr) -> anyhow::Result<AppState> {
         let db = Db::open(&config.db_path(), config.db_synchronous, config.db_readers)?;
         let mailer = Mailer::from_config(&config).context("while configuring SMTP")?;
-        if mailer.is_none() {
-            tracing::warn!(
-                "AUTOTRACK_SMTP_HOST is not set: mail waits in the outbox until SMTP is configured"
-            );
-        }
         let templates = Templates::load(&config).context("while loading mail templates")?;
         Ok(AppState {
             public_url: config.public_url_for(bound),

@@ -9,7 +9,15 @@ use crate::error::{AppError, AppResult};
 
 /// Installs the global subscriber (once; later calls are ignored, which tests rely on).
 pub fn init(filter: &str, format: Option<LogFormat>) {
-    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Libraries' own progress lines (refinery's migration steps with build paths, lopdf's parse warnings on
+    // ordinary PDFs) are debug detail; a filter that names them decides for itself.
+    let quiet: String = [("refinery_core", "warn"), ("lopdf", "error")]
+        .iter()
+        .filter(|(t, _)| !filter.contains(t))
+        .map(|(t, level)| format!(",{t}={level}"))
+        .collect();
+    let filter = EnvFilter::try_new(format!("{filter}{quiet}"))
+        .unwrap_or_else(|_| EnvFilter::new(format!("info{quiet}")));
     let format = format.unwrap_or(if std::io::stderr().is_terminal() {
         LogFormat::Pretty
     } else {

@@ -403,6 +403,39 @@ fn a_bad_env_line_or_an_unknown_setting_stops_and_says_where() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.path().join("data/autotrack.db").exists());
     assert!(!dir.path().join("elsewhere").exists());
+
+    // A bad value names what the user wrote, not the flag it stands for.
+    std::fs::write(&env, "\nAUTOTRACK_LISTEN=localhost:18603\n").unwrap();
+    let out = run(dir.path(), &["migrate"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("invalid value 'localhost:18603' for AUTOTRACK_LISTEN (.env, line 2)"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&env, "AUTOTRACK_PUBLIC_URL=autotrack.example.com\n").unwrap();
+    let out = run(dir.path(), &["migrate"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "AUTOTRACK_PUBLIC_URL: \"autotrack.example.com\" is not an absolute http(s) URL"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(&env).unwrap();
+    let out = run(
+        dir.path(),
+        &["create-user", "--email", "a@example.com"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--password-stdin"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -561,6 +594,28 @@ fn send_test_email_reaches_the_smtp_server() {
     );
     assert!(!none.status.success());
     assert!(stderr(&none).contains("SMTP is not configured"));
+    // The default security (STARTTLS) against a server without it: the error says which setting to look at.
+    let tls = run(
+        dir.path(),
+        &[
+            "send-test-email",
+            "--to",
+            "ops@example.com",
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            &port,
+        ],
+        None,
+    );
+    assert!(!tls.status.success());
+    assert!(
+        stderr(&tls).contains(&format!(
+            "SMTP server 127.0.0.1:{port} with AUTOTRACK_SMTP_SECURITY=starttls (check AUTOTRACK_SMTP_SECURITY"
+        )),
+        "{}",
+        stderr(&tls)
+    );
 }
 
 #[test]

@@ -29,7 +29,9 @@ pub fn read_password(from_stdin: bool, file: Option<&Path>) -> anyhow::Result<St
         first
     };
     if password.is_empty() {
-        bail!("empty password");
+        bail!(
+            "empty password: give it on a terminal, or with --password-stdin (first line of standard input) or --password-file FILE"
+        );
     }
     Ok(password)
 }

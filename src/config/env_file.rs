@@ -11,14 +11,18 @@ use anyhow::bail;
 const TEST_PREFIX: &str = "AUTOTRACK_TEST_";
 
 /// Checks `path` (when it exists) and the process environment against `known`, then loads the file: variables
-/// already set in the environment win.
-pub fn load(path: &Path, known: &[String]) -> anyhow::Result<()> {
+/// already set in the environment win. Returns the names the file set, with their lines.
+pub fn load(path: &Path, known: &[String]) -> anyhow::Result<Vec<(String, usize)>> {
+    let mut from_file = Vec::new();
     if let Ok(text) = std::fs::read_to_string(path) {
         for (line, name) in names(&text)
             .map_err(|(line, why)| anyhow::anyhow!("{}, line {line}: {why}", path.display()))?
         {
             if let Some(hint) = unknown(&name, known) {
                 bail!("{}, line {line}: {hint}", path.display());
+            }
+            if std::env::var_os(&name).is_none() {
+                from_file.push((name, line));
             }
         }
         dotenvy::from_path(path)
@@ -32,7 +36,48 @@ pub fn load(path: &Path, known: &[String]) -> anyhow::Result<()> {
             bail!("environment variable {hint}");
         }
     }
-    Ok(())
+    Ok(from_file)
+}
+
+/// clap's message for a bad value names the flag (`'--listen <LISTEN>'`) even when the value came from a variable
+/// or the `.env`: this names what the user wrote instead. `None` when the flag itself was given, or for other
+/// errors.
+pub fn name_the_source(
+    err: &clap::Error,
+    cmd: &clap::Command,
+    from_file: &[(String, usize)],
+) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(
+        err.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    ) {
+        return None;
+    }
+    let Some(ContextValue::String(shown)) = err.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = shown.split_whitespace().next()?;
+    let long = flag.strip_prefix("--")?;
+    if std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}="))) {
+        return None;
+    }
+    let env = env_of(cmd, long)?;
+    let source = match from_file.iter().find(|(n, _)| *n == env) {
+        Some((_, line)) => format!("{env} (.env, line {line})"),
+        None => format!("{env} (environment)"),
+    };
+    let text = err.render().to_string();
+    Some(text.lines().next()?.replace(&format!("'{shown}'"), &source))
+}
+
+/// The variable of the flag `--long` in any command.
+fn env_of(cmd: &clap::Command, long: &str) -> Option<String> {
+    cmd.get_arguments()
+        .find(|a| a.get_long() == Some(long))
+        .and_then(|a| a.get_env())
+        .map(|e| e.to_string_lossy().into_owned())
+        .or_else(|| cmd.get_subcommands().find_map(|s| env_of(s, long)))
 }
 
 /// The names a `.env` text sets, with their line numbers, or the first malformed line and why.

@@ -96,8 +96,8 @@ impl Config {
         Ok(Config {
             data_dir: s.data_dir.clone(),
             listen: s.listen,
-            public_url: clean_url(&s.public_url),
-            frontend_url: clean_url(&s.frontend_url),
+            public_url: clean_url("AUTOTRACK_PUBLIC_URL", &s.public_url)?,
+            frontend_url: clean_url("AUTOTRACK_FRONTEND_URL", &s.frontend_url)?,
             default_language: match s.default_language {
                 LanguageSetting::En => crate::i18n::Lang::En,
                 LanguageSetting::Fr => crate::i18n::Lang::Fr,
@@ -151,10 +151,26 @@ impl Config {
     }
 }
 
-pub(super) fn clean_url(v: &Option<String>) -> Option<String> {
-    v.as_ref()
+/// A base URL without its trailing slash; it must be absolute http(s) with a host, since it prefixes links that
+/// leave the server (`next`, `file_url`, links in mails).
+pub(super) fn clean_url(name: &str, v: &Option<String>) -> anyhow::Result<Option<String>> {
+    let Some(u) = v
+        .as_ref()
         .map(|u| u.trim().trim_end_matches('/').to_owned())
         .filter(|u| !u.is_empty())
+    else {
+        return Ok(None);
+    };
+    let host = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .map(|rest| rest.split('/').next().unwrap_or(""));
+    match host {
+        Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) => Ok(Some(u)),
+        _ => bail!(
+            "{name}: {u:?} is not an absolute http(s) URL (example: {name}=https://autotrack.example.com)"
+        ),
+    }
 }
 
 /// The bare address of `Name <addr>` (or the whole value).

@@ -82,7 +82,7 @@ pub(super) async fn check_smtp(state: &AppState) -> Check {
     let started = Instant::now();
     match tokio::time::timeout(Duration::from_secs(5), mailer.check()).await {
         Ok(Ok(())) => Check::ok(Some(elapsed_ms(started))),
-        Ok(Err(e)) => Check::error(short(&format!("{e}"))),
+        Ok(Err(e)) => Check::error(short(&format!("{e:#}"))),
         Err(_) => Check::error("timeout after 5 seconds".to_owned()),
     }
 }

@@ -84,7 +84,11 @@ impl Mailer {
                             .body(mail.html.clone()),
                     ),
             )?;
-        let response = self.transport.send(message).await?;
+        let response = self
+            .transport
+            .send(message)
+            .await
+            .map_err(|e| self.explain(e))?;
         Ok(format!(
             "{} {}",
             response.code(),
@@ -92,9 +96,39 @@ impl Mailer {
         ))
     }
 
+    /// A transport error with the server and the security setting it was reached with, and for a TLS mismatch
+    /// the setting to change: the library's text alone ("STARTTLS is not supported") names neither.
+    fn explain(&self, err: lettre::transport::smtp::Error) -> anyhow::Error {
+        let s = &self.smtp;
+        let security = match s.security {
+            SmtpSecurity::Starttls => "starttls",
+            SmtpSecurity::Tls => "tls",
+            SmtpSecurity::None => "none",
+        };
+        let text = err.to_string().to_lowercase();
+        let hint = if text.contains("starttls")
+            || text.contains("tls")
+            || text.contains("certificate")
+        {
+            " (check AUTOTRACK_SMTP_SECURITY: `starttls` on port 587, `tls` on port 465, `none` only on a trusted \
+             local relay)"
+        } else {
+            ""
+        };
+        anyhow::Error::new(err).context(format!(
+            "SMTP server {}:{} with AUTOTRACK_SMTP_SECURITY={security}{hint}",
+            s.host, s.port
+        ))
+    }
+
     /// Connect, greeting, EHLO, TLS as configured, login, QUIT: no mail sent (health.md).
     pub async fn check(&self) -> anyhow::Result<()> {
-        if self.transport.test_connection().await? {
+        if self
+            .transport
+            .test_connection()
+            .await
+            .map_err(|e| self.explain(e))?
+        {
             Ok(())
         } else {
             anyhow::bail!("the SMTP server did not accept the connection")
