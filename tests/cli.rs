@@ -506,6 +506,46 @@ fn admin_commands_never_create_an_installation_and_serve_runs_once_per_data_dir(
 }
 
 #[test]
+fn config_check_shows_each_value_and_where_it_came_from() {
+    let dir = installed();
+    std::fs::write(
+        dir.path().join(".env"),
+        "AUTOTRACK_SITE_NAME=\"Garage Dupont\"\nAUTOTRACK_SMTP_PASSWORD=hunter2-secret\n",
+    )
+    .unwrap();
+    let out = autotrack(dir.path(), &["config", "check", "--otp-policy", "off"])
+        .env("AUTOTRACK_SIGNUPS", "closed")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for line in [
+        "AUTOTRACK_SITE_NAME=Garage Dupont  # .env, line 1",
+        "AUTOTRACK_SMTP_PASSWORD=******** (secret)  # .env, line 2",
+        "AUTOTRACK_OTP_POLICY=off  # flag",
+        "AUTOTRACK_SIGNUPS=closed  # environment",
+        "AUTOTRACK_RATE_LOGIN=10/min  # default",
+        "AUTOTRACK_PUBLIC_URL=(unset)  # default",
+        "# settings OK",
+    ] {
+        assert!(text.contains(line), "{line} in\n{text}");
+    }
+    assert!(!text.contains("hunter2"));
+    // A bad value fails the check as it would fail the start.
+    let bad = run(
+        dir.path(),
+        &["config", "check", "--rate-login", "ten/min"],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("AUTOTRACK_RATE_LOGIN"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
 fn sigterm_finishes_the_request_in_flight() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path(), &[]);

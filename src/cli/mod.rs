@@ -1,5 +1,6 @@
 //! The command line (operations.md): `Cli` and its commands; `run` dispatches.
 
+mod config_check;
 mod demo;
 mod ocr;
 mod user;
@@ -136,6 +137,13 @@ pub enum InviteAction {
 pub enum ConfigAction {
     /// Print a documented example `.env` with every setting and its default.
     Example,
+    /// Print every setting's effective value and its source (flag, environment, .env line, default), secrets
+    /// masked, then check them as `serve` would.
+    Check {
+        /// The settings, as flags (the environment and `.env` apply as for every command).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -322,6 +330,9 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", example_env());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Config {
+            action: ConfigAction::Check { args },
+        } => config_check::run(&args),
     }
 }
 

@@ -36,7 +36,20 @@ pub fn load(path: &Path, known: &[String]) -> anyhow::Result<Vec<(String, usize)
             bail!("environment variable {hint}");
         }
     }
+    let _ = LOADED.set(from_file.clone());
     Ok(from_file)
+}
+
+/// What `load` took from the file, for `autotrack config check`.
+static LOADED: std::sync::OnceLock<Vec<(String, usize)>> = std::sync::OnceLock::new();
+
+/// The `.env` line that set `name`, if the file set it.
+pub fn line_of(name: &str) -> Option<usize> {
+    LOADED
+        .get()?
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, line)| *line)
 }
 
 /// clap's message for a bad value names the flag (`'--listen <LISTEN>'`) even when the value came from a variable
