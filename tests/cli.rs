@@ -546,6 +546,28 @@ fn config_check_shows_each_value_and_where_it_came_from() {
 }
 
 #[test]
+fn seed_demo_says_how_to_sign_in_on_this_installation() {
+    let dir = installed();
+    let out = run(dir.path(), &["seed-demo"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("demo account: demo@autotrack.example / "),
+        "{text}"
+    );
+    assert!(
+        text.contains("sign in at http://127.0.0.1:8080/api/auth/login"),
+        "{text}"
+    );
+    assert!(
+        text.contains("run serve with AUTOTRACK_OTP_POLICY=off"),
+        "{text}"
+    );
+    let again = run(dir.path(), &["seed-demo", "--otp-policy", "off"], None);
+    assert!(!again.status.success(), "it refuses to run twice");
+}
+
+#[test]
 fn sigterm_finishes_the_request_in_flight() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path(), &[]);

@@ -265,6 +265,15 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             );
             let (email, password) = demo::seed(&state).await?;
             println!("demo account: {email} / {password}");
+            println!("sign in at {}/api/auth/login", state.public_url);
+            if state.config.otp_policy == crate::config::OtpPolicy::Always && state.mailer.is_none()
+            {
+                // The demo address receives no mail, and this server sends none yet.
+                println!(
+                    "note: every login here needs a code sent by mail (AUTOTRACK_OTP_POLICY=always) and SMTP is not \
+                     configured: to try the demo, run serve with AUTOTRACK_OTP_POLICY=off"
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::SendTestEmail { to, settings } => {
