@@ -1,9 +1,11 @@
 //! The command line (operations.md): `Cli` and its commands; `run` dispatches.
 
-mod config_check;
+mod config_cmd;
 mod demo;
 mod ocr;
 mod user;
+
+pub use config_cmd::{example_env, setting_names};
 
 use std::process::ExitCode;
 
@@ -341,7 +343,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Config {
             action: ConfigAction::Check { args },
-        } => config_check::run(&args),
+        } => config_cmd::check(&args),
     }
 }
 
@@ -362,50 +364,6 @@ fn start(config: Config, bound: std::net::SocketAddr) -> anyhow::Result<AppState
         crate::db::open_connection(&state.config.db_path(), state.config.db_synchronous, true)?;
     crate::plans::service::check_default_plan(&conn, &state.config.default_plan)?;
     Ok(state)
-}
-
-/// The variable names of every command's settings.
-pub fn setting_names() -> Vec<String> {
-    fn walk(cmd: &clap::Command, out: &mut Vec<String>) {
-        out.extend(
-            cmd.get_arguments()
-                .filter_map(|a| a.get_env())
-                .map(|e| e.to_string_lossy().into_owned()),
-        );
-        cmd.get_subcommands().for_each(|s| walk(s, out));
-    }
-    let mut out = Vec::new();
-    walk(&<Cli as clap::CommandFactory>::command(), &mut out);
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// Every `AUTOTRACK_*` setting with its help text and default, as a commented `.env` (built from the clap
-/// definitions, so it cannot drift from `--help`).
-pub fn example_env() -> String {
-    use clap::CommandFactory;
-    #[derive(Parser)]
-    struct Only {
-        #[command(flatten)]
-        settings: Settings,
-    }
-    let mut out = String::from(
-        "# AutoTrack settings. Uncomment and change what you need; real environment variables win.\n",
-    );
-    for arg in Only::command().get_arguments() {
-        let Some(env) = arg.get_env().and_then(|e| e.to_str()) else {
-            continue;
-        };
-        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-        let default: Vec<String> = arg
-            .get_default_values()
-            .iter()
-            .map(|v| v.to_string_lossy().into_owned())
-            .collect();
-        out.push_str(&format!("\n# {help}\n#{env}={}\n", default.join(",")));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! `autotrack config check`: every setting's effective value and where it came from (flag, environment, `.env`
-//! line, default), secrets masked, then the same checks `serve` makes.
+//! The `config` commands and the settings' names: `config example` (a documented `.env`), `config check` (every
+//! setting's effective value and where it came from, secrets masked, then the checks `serve` makes), and the
+//! names the strict `.env` check knows.
 
 use std::process::ExitCode;
 
@@ -8,6 +9,7 @@ use clap::{CommandFactory, FromArgMatches, Parser};
 
 use crate::config::{Config, Settings, env_file};
 
+/// The settings alone, as one command.
 #[derive(Parser)]
 struct Only {
     #[command(flatten)]
@@ -15,7 +17,7 @@ struct Only {
 }
 
 /// `args`: the flags given after `config check`.
-pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+pub fn check(args: &[String]) -> anyhow::Result<ExitCode> {
     let cmd = Only::command().no_binary_name(true);
     let matches = cmd.clone().try_get_matches_from(args)?;
     for arg in cmd.get_arguments() {
@@ -56,4 +58,42 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     Config::load(&settings)?;
     println!("# settings OK");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The variable names of every command's settings.
+pub fn setting_names() -> Vec<String> {
+    fn walk(cmd: &clap::Command, out: &mut Vec<String>) {
+        out.extend(
+            cmd.get_arguments()
+                .filter_map(|a| a.get_env())
+                .map(|e| e.to_string_lossy().into_owned()),
+        );
+        cmd.get_subcommands().for_each(|s| walk(s, out));
+    }
+    let mut out = Vec::new();
+    walk(&super::Cli::command(), &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every `AUTOTRACK_*` setting with its help text and default, as a commented `.env` (built from the clap
+/// definitions, so it cannot drift from `--help`).
+pub fn example_env() -> String {
+    let mut out = String::from(
+        "# AutoTrack settings. Uncomment and change what you need; real environment variables win.\n",
+    );
+    for arg in Only::command().get_arguments() {
+        let Some(env) = arg.get_env().and_then(|e| e.to_str()) else {
+            continue;
+        };
+        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        let default: Vec<String> = arg
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        out.push_str(&format!("\n# {help}\n#{env}={}\n", default.join(",")));
+    }
+    out
 }
