@@ -330,26 +330,13 @@ fn an_invitation_from_the_cli_registers_its_address_once() {
             r#"{{"email":"{email}","password":"Lea-Password-1","password_confirm":"Lea-Password-1","first_name":"Léa","last_name":"Roux","invite_code":"{code}"}}"#
         )
     };
-    let (status, text) = http(
-        server.port,
-        "POST",
-        "/api/users/register",
-        &body("tom@example.com"),
-    );
+    let port = server.port;
+    let register = |email: &str| http(port, "POST", "/api/users/register", &body(email));
+    let (status, text) = register("tom@example.com");
     assert_eq!(status, 403, "{text}");
-    let (status, text) = http(
-        server.port,
-        "POST",
-        "/api/users/register",
-        &body("lea@example.com"),
-    );
+    let (status, text) = register("lea@example.com");
     assert_eq!(status, 201, "{text}");
-    let (status, _) = http(
-        server.port,
-        "POST",
-        "/api/users/register",
-        &body("lea@example.com"),
-    );
+    let (status, _) = register("lea@example.com");
     assert_eq!(status, 403);
     assert!(server.terminate().success());
 }
