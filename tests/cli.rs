@@ -547,7 +547,7 @@ fn seed_demo_says_how_to_sign_in_on_this_installation() {
         "{text}"
     );
     assert!(
-        text.contains("run serve with AUTOTRACK_OTP_POLICY=off"),
+        text.contains("`autotrack outbox show --to demo@autotrack.example`"),
         "{text}"
     );
     let again = run(dir.path(), &["seed-demo", "--otp-policy", "off"], None);
@@ -773,4 +773,96 @@ fn create_user_beside_a_running_server_revokes_old_tokens() {
     set("Second-Password-2");
     std::thread::sleep(Duration::from_millis(2100));
     assert_eq!(get_with_token(server.port, "/api/users/me", &token), 401);
+}
+
+/// Without SMTP, under the default policy (a code at every login): the answer says the code was not mailed, the
+/// server's log says where it waits but never holds it, and `outbox show` gives the operator the code.
+#[test]
+fn first_login_without_smtp_reads_the_code_from_the_outbox() {
+    let dir = installed();
+    let made = run(
+        dir.path(),
+        &[
+            "create-user",
+            "--email",
+            "ada@example.com",
+            "--password-stdin",
+        ],
+        Some("Quick-Start-Pass-1\n"),
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    let log_path = dir.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut server = Server::start_logging(dir.path(), &[], Stdio::from(log));
+    let (status, body) = http(
+        server.port,
+        "POST",
+        "/api/auth/login",
+        r#"{"email":"Ada@Example.com","password":"Quick-Start-Pass-1"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["otp_required"], true, "{body}");
+    let detail = v["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("cannot send mail") && !detail.contains("sent to"),
+        "{detail}"
+    );
+
+    let listed = run(dir.path(), &["outbox", "list"], None);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let lines = stdout(&listed);
+    assert!(
+        lines.contains("pending") && lines.contains("otp") && lines.contains("ada@example.com"),
+        "{lines}"
+    );
+    let none = run(
+        dir.path(),
+        &["outbox", "list", "--to", "nobody@example.com"],
+        None,
+    );
+    assert!(
+        stdout(&none).contains("no mail is waiting"),
+        "{}",
+        stdout(&none)
+    );
+
+    let shown = run(
+        dir.path(),
+        &["outbox", "show", "--to", "ADA@example.com"],
+        None,
+    );
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    let text = stdout(&shown);
+    assert!(text.contains("To: ada@example.com"), "{text}");
+    let code = text
+        .lines()
+        .map(str::trim)
+        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no 6-digit code in {text}"))
+        .to_owned();
+    let (status, body) = http(
+        server.port,
+        "POST",
+        "/api/auth/verify-otp",
+        &format!(r#"{{"email":"ada@example.com","otp_code":"{code}"}}"#),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"access\""), "{body}");
+
+    let missing = run(dir.path(), &["outbox", "show", "999999"], None);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("no mail #999999 in the outbox"),
+        "{}",
+        stderr(&missing)
+    );
+
+    assert!(server.terminate().success());
+    let logs = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        logs.contains("SMTP is not configured (AUTOTRACK_SMTP_HOST)"),
+        "{logs}"
+    );
+    assert!(!logs.contains(&code), "the code reached the log: {logs}");
 }

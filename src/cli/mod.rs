@@ -2,6 +2,7 @@
 
 mod config_cmd;
 mod demo;
+mod mail;
 mod ocr;
 mod user;
 
@@ -104,6 +105,11 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// The mail outbox: what waits to be sent (and, with no SMTP server, the only place to read a login code).
+    Outbox {
+        #[command(subcommand)]
+        action: mail::OutboxAction,
+    },
     /// Invitations to register, for AUTOTRACK_SIGNUPS=invite.
     Invite {
         #[command(subcommand)]
@@ -186,6 +192,12 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 signups = ?c.signups,
                 "listening"
             );
+            if c.smtp.is_none() {
+                tracing::warn!(
+                    "SMTP is not configured (AUTOTRACK_SMTP_HOST): no mail is sent; login codes and reset links wait \
+                     in the outbox, where `autotrack outbox show --to ADDRESS` prints them"
+                );
+            }
             app::serve(state, listener, app::shutdown_signal()).await?;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
@@ -260,48 +272,16 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::SeedDemo { settings } => {
             init_logs(&settings);
-            let state = offline_state(&settings)?;
-            println!(
-                "seeding demo data into {}",
-                state.config.db_path().display()
-            );
-            let (email, password) = demo::seed(&state).await?;
-            println!("demo account: {email} / {password}");
-            println!("sign in at {}/api/auth/login", state.public_url);
-            if state.config.otp_policy == crate::config::OtpPolicy::Always && state.mailer.is_none()
-            {
-                // The demo address receives no mail, and this server sends none yet.
-                println!(
-                    "note: every login here needs a code sent by mail (AUTOTRACK_OTP_POLICY=always) and SMTP is not \
-                     configured: to try the demo, run serve with AUTOTRACK_OTP_POLICY=off"
-                );
-            }
-            Ok(ExitCode::SUCCESS)
+            demo::command(&offline_state(&settings)?).await
         }
         Command::SendTestEmail { to, settings } => {
             init_logs(&settings);
-            let state = offline_state(&settings)?;
-            let mailer = state
-                .mailer
-                .clone()
-                .context("SMTP is not configured: set AUTOTRACK_SMTP_HOST")?;
-            let mail = crate::mail::Rendered {
-                subject: format!("{} test message", state.config.site_name),
-                text: format!(
-                    "This is a test message from {}. Mail delivery works.\n",
-                    state.config.site_name
-                ),
-                html: format!(
-                    "<p>This is a test message from {}. Mail delivery works.</p>",
-                    state.config.site_name
-                ),
-            };
-            let answer = mailer
-                .send(&to, &mail, None)
-                .await
-                .context("the SMTP server refused the message")?;
-            println!("sent to {to}; server answered: {answer}");
-            Ok(ExitCode::SUCCESS)
+            mail::send_test_email(&offline_state(&settings)?, &to).await
+        }
+        Command::Outbox { action } => {
+            init_logs(action.settings());
+            let state = offline_state(action.settings())?;
+            mail::outbox(&state, action).await
         }
         Command::Ocr {
             file,

@@ -17,6 +17,7 @@ use crate::i18n::Tr;
 pub async fn run_analysis(state: &AppState, claim: super::repo::Claim) -> AppResult<bool> {
     use super::analysis;
     const MAX_ATTEMPTS: i64 = 3;
+    let started = std::time::Instant::now();
     let lang = {
         let uid = claim.user_id;
         crate::i18n::Lang::from_setting(
@@ -58,6 +59,19 @@ pub async fn run_analysis(state: &AppState, claim: super::repo::Claim) -> AppRes
         Ok(text) => {
             let result =
                 super::extract::analyse(&text.text, &claim.document_type, text.source, text.pages);
+            let data = &result.analysis_data;
+            // One line per analysed document, with what an operator needs to judge it (no content: it is private).
+            tracing::info!(
+                document_id = claim.id,
+                outcome = "done",
+                document_type = %result.document_type,
+                source = text.source,
+                pages = text.pages,
+                fields = data["fields"].as_object().map_or(0, |f| f.len()),
+                confidence = data["confidence"].as_f64().unwrap_or(0.0),
+                ms = started.elapsed().as_millis() as u64,
+                "document analysed"
+            );
             let stored = state
                 .db
                 .write(move |tx| {
@@ -76,7 +90,14 @@ pub async fn run_analysis(state: &AppState, claim: super::repo::Claim) -> AppRes
         Err(f) => {
             let retry = f.retry && claim.attempts < MAX_ATTEMPTS;
             let message = f.message.get(lang).to_owned();
-            tracing::info!(document_id = claim.id, retry, "document analysis failed");
+            tracing::info!(
+                document_id = claim.id,
+                outcome = if retry { "retry" } else { "failed" },
+                attempt = claim.attempts,
+                reason = f.message.get(crate::i18n::Lang::En),
+                ms = started.elapsed().as_millis() as u64,
+                "document analysed"
+            );
             state
                 .db
                 .write(move |tx| {

@@ -82,6 +82,65 @@ pub fn pending_count(conn: &Connection) -> rusqlite::Result<i64> {
     )
 }
 
+/// An outbox row as the operator sees it (`autotrack outbox`).
+pub struct Listed {
+    pub id: i64,
+    pub to: String,
+    pub template: String,
+    pub language: String,
+    pub context: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: String,
+}
+
+const LISTED: &str = "SELECT id, to_email, template, language, context, status, attempts, last_error, created_at FROM mail_outbox";
+
+fn listed(r: &rusqlite::Row) -> rusqlite::Result<Listed> {
+    Ok(Listed {
+        id: r.get(0)?,
+        to: r.get(1)?,
+        template: r.get(2)?,
+        language: r.get(3)?,
+        context: r.get(4)?,
+        status: r.get(5)?,
+        attempts: r.get(6)?,
+        last_error: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
+/// The newest rows, to one address (compared as stored: trimmed, lower-cased) or to all; waiting ones only
+/// unless `all`.
+pub fn list(
+    conn: &Connection,
+    to: Option<&str>,
+    all: bool,
+    limit: i64,
+) -> rusqlite::Result<Vec<Listed>> {
+    let sql = format!(
+        "{LISTED} WHERE (?1 IS NULL OR to_email = ?1 COLLATE NOCASE) AND (?2 OR status IN ('pending', 'sending')) \
+         ORDER BY id DESC LIMIT ?3"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    stmt.query_map(params![to, all, limit], listed)?.collect()
+}
+
+/// One row by id, or the newest to an address (or the newest of all).
+pub fn find(
+    conn: &Connection,
+    id: Option<i64>,
+    to: Option<&str>,
+) -> rusqlite::Result<Option<Listed>> {
+    let sql = format!(
+        "{LISTED} WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR to_email = ?2 COLLATE NOCASE) ORDER BY id DESC LIMIT 1"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query_map(params![id, to], listed)?;
+    rows.next().transpose()
+}
+
 struct Due {
     id: i64,
     created_at: String,

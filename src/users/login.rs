@@ -97,9 +97,17 @@ pub async fn login(
         return Ok(LoggedIn::CodeSent {
             otp_required: true,
             email,
-            detail: Tr::new(
-                "OTP code sent to your email",
-                "Code OTP envoyé à votre adresse e-mail",
+            detail: super::mail_words(
+                state,
+                Tr::new(
+                    "OTP code sent to your email",
+                    "Code OTP envoyé à votre adresse e-mail",
+                ),
+                Tr::new(
+                    "A login code was issued, but this server cannot send mail: ask its administrator for the code.",
+                    "Un code de connexion a été émis, mais ce serveur ne peut pas envoyer de courriel : demandez le \
+                     code à son administrateur.",
+                ),
             )
             .get(lang)
             .to_owned(),
@@ -306,9 +314,18 @@ pub async fn resend_otp(
         state.kick_mail();
     }
     Ok(Message::new(
-        Tr::new(
-            "If the email is registered, a new OTP has been sent.",
-            "Si l'adresse est enregistrée, un nouveau code OTP a été envoyé.",
+        super::mail_words(
+            state,
+            Tr::new(
+                "If the email is registered, a new OTP has been sent.",
+                "Si l'adresse est enregistrée, un nouveau code OTP a été envoyé.",
+            ),
+            Tr::new(
+                "If the email is registered, a new code was issued, but this server cannot send mail: ask its \
+                 administrator for the code.",
+                "Si l'adresse est enregistrée, un nouveau code a été émis, mais ce serveur ne peut pas envoyer de \
+                 courriel : demandez le code à son administrateur.",
+            ),
         )
         .get(lang),
     ))

@@ -57,3 +57,17 @@ pub fn router() -> OpenApiRouter<AppState> {
             OpenApiRouter::new().routes(routes!(handlers::refresh)),
         )
 }
+
+/// What an answer says about the mail it caused: with no SMTP server configured nothing is sent, and the answer
+/// must not claim it was. The mail waits in the outbox, where the operator reads it (`autotrack outbox show`).
+fn mail_words(
+    state: &AppState,
+    sent: crate::i18n::Tr,
+    waiting: crate::i18n::Tr,
+) -> crate::i18n::Tr {
+    if state.mailer.is_some() {
+        sent
+    } else {
+        waiting
+    }
+}

@@ -157,9 +157,18 @@ pub async fn forgot_password(
     }
     tracing::info!(email_tag = %tag, queued, "password reset requested");
     Ok(Message::new(
-        Tr::new(
-            "If your email is registered, you will receive a password reset link.",
-            "Si votre adresse est enregistrée, vous recevrez un lien de réinitialisation.",
+        super::mail_words(
+            state,
+            Tr::new(
+                "If your email is registered, you will receive a password reset link.",
+                "Si votre adresse est enregistrée, vous recevrez un lien de réinitialisation.",
+            ),
+            Tr::new(
+                "If your email is registered, a reset link was issued, but this server cannot send mail: ask its \
+                 administrator for it.",
+                "Si votre adresse est enregistrée, un lien de réinitialisation a été émis, mais ce serveur ne peut \
+                 pas envoyer de courriel : demandez-le à son administrateur.",
+            ),
         )
         .get(lang),
     ))

@@ -139,9 +139,18 @@ pub async fn register(
             user: User::from(&user),
             otp_required: true,
             email: user.email.clone(),
-            detail: Tr::new(
-                "Registration successful. Please verify your email with the OTP code sent.",
-                "Inscription réussie. Veuillez vérifier votre adresse e-mail avec le code OTP envoyé.",
+            detail: super::mail_words(
+                state,
+                Tr::new(
+                    "Registration successful. Please verify your email with the OTP code sent.",
+                    "Inscription réussie. Veuillez vérifier votre adresse e-mail avec le code OTP envoyé.",
+                ),
+                Tr::new(
+                    "Registration successful. This server cannot send mail: ask its administrator for your \
+                     verification code.",
+                    "Inscription réussie. Ce serveur ne peut pas envoyer de courriel : demandez votre code de \
+                     vérification à son administrateur.",
+                ),
             )
             .get(lang)
             .to_owned(),

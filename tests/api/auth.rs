@@ -629,3 +629,52 @@ async fn profile_updates_and_email_change_with_code() {
     assert_eq!(app.get("/api/users/me", Some(&s.access)).await.status, 200);
     app.login("new@example.com", PASSWORD).await;
 }
+
+/// Answers about mailed codes and links are true to the server: with SMTP they say "sent", without it they say
+/// nothing can be sent and who holds the code, in both languages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_answers_say_whether_mail_can_be_sent() {
+    async fn details(app: &TestApp, lang: &str, email: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (path, body) in [
+            ("/api/auth/register/", register_body(email)),
+            (
+                "/api/auth/login/",
+                json!({"email": email, "password": PASSWORD}),
+            ),
+            ("/api/auth/resend-otp/", json!({"email": email})),
+            ("/api/auth/forgot-password/", json!({"email": email})),
+        ] {
+            let req = app
+                .client
+                .post(format!("{}{path}", app.base))
+                .header("accept-language", lang)
+                .json(&body);
+            let r = TestApp::read(req).await;
+            assert!(r.status == 200 || r.status == 201, "{path}: {}", r.text);
+            let said = r.body["detail"].as_str().or(r.body["message"].as_str());
+            out.push(
+                said.unwrap_or_else(|| panic!("{path}: {}", r.text))
+                    .to_owned(),
+            );
+        }
+        out
+    }
+    let with = TestApp::spawn().await;
+    let sent = details(&with, "en", "amal@example.com").await;
+    assert_eq!(sent[1], "OTP code sent to your email");
+    assert_eq!(
+        sent[2],
+        "If the email is registered, a new OTP has been sent."
+    );
+    assert!(sent.iter().all(|d| !d.contains("cannot send")), "{sent:?}");
+
+    let without = TestApp::spawn_with(&[], false).await;
+    for (lang, words) in [
+        ("en", "cannot send mail"),
+        ("fr", "ne peut pas envoyer de courriel"),
+    ] {
+        let said = details(&without, lang, &format!("{lang}@example.com")).await;
+        assert!(said.iter().all(|d| d.contains(words)), "{lang}: {said:?}");
+    }
+}

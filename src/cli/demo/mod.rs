@@ -13,6 +13,25 @@ use crate::vehicles::model::VehicleRow;
 mod data;
 use data::{GARAGES, MAINTENANCES, REVIEWS, VEHICLES};
 
+/// `seed-demo`: seeds, then says how to sign in on this installation.
+pub async fn command(state: &AppState) -> anyhow::Result<std::process::ExitCode> {
+    println!(
+        "seeding demo data into {}",
+        state.config.db_path().display()
+    );
+    let (email, password) = seed(state).await?;
+    println!("demo account: {email} / {password}");
+    println!("sign in at {}/api/auth/login", state.public_url);
+    if state.config.otp_policy != crate::config::OtpPolicy::Off && state.mailer.is_none() {
+        // The demo address receives no mail, and this server sends none: the code waits in the outbox.
+        println!(
+            "SMTP is not configured, so the login code is not mailed: after signing in, read it with \
+             `autotrack outbox show --to {email}` (or run serve with AUTOTRACK_OTP_POLICY=off)"
+        );
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 /// Seeds the demo data; returns the demo email and its password (printed once to the operator).
 pub async fn seed(state: &AppState) -> anyhow::Result<(String, String)> {
     let email = "demo@autotrack.example".to_owned();
