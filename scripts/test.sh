@@ -2,6 +2,7 @@
 # The test command. Installs what the tests need on a fresh machine, then runs every test:
 #   - a Python virtualenv with aiosmtpd (the real SMTP server the tests send mail to) and schemathesis;
 #   - cargo test (unit and property tests, the HTTP black-box tests, the CLI process tests);
+#   - the README quick start (tests/quickstart/run.py runs its lines in an empty directory, no settings, no SMTP);
 #   - the crash test (tests/crash/crash.py: SIGKILL under write load, AUTOTRACK_TEST_CRASH_CYCLES cycles, default 20);
 #   - API fuzzing (tests/fuzz_api/run.py: schemathesis with two users, AUTOTRACK_TEST_FUZZ_EXAMPLES per operation,
 #     default 5, which makes a few thousand cases);
@@ -27,6 +28,9 @@ fi
 
 cargo build --locked --quiet
 binary="$(cd "${CARGO_TARGET_DIR:-target}/debug" && pwd)/autotrack"
+echo "== README quick start"
+command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
+"$venv/bin/python" tests/quickstart/run.py --binary "$binary"
 echo "== crash test"
 "$venv/bin/python" tests/crash/crash.py --binary "$binary" --python "$venv/bin/python" \
     --cycles "${AUTOTRACK_TEST_CRASH_CYCLES:-20}"

@@ -157,6 +157,42 @@ fn migrate_reports_what_it_applied() {
     assert!(dir.path().join("data/autotrack.db").exists());
 }
 
+/// Processes migrating one new database at the same moment: one applies each migration, the others wait for it
+/// and find nothing left (without the lock they both applied V1, and one failed on "table already exists").
+#[test]
+fn migrations_started_together_apply_once() {
+    for _ in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        let children: Vec<Child> = (0..4)
+            .map(|_| {
+                autotrack(dir.path(), &["migrate"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut applied = 0;
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "{}", stderr(&out));
+            applied += stdout(&out).matches("applied V1__").count();
+        }
+        assert_eq!(applied, 1);
+        // The keys generated on the way are one per file, whole.
+        for key in ["jwt.key", "otp.key"] {
+            let text = std::fs::read_to_string(dir.path().join("data").join(key)).unwrap();
+            assert_eq!(text.trim().len(), 64, "{key}: {text:?}");
+        }
+        let names: Vec<String> = std::fs::read_dir(dir.path().join("data"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|n| n.contains("draft")), "{names:?}");
+    }
+}
+
 #[test]
 fn zero_config_serve_creates_its_data_dir_and_secret_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();

@@ -335,10 +335,22 @@ pub(super) fn generated_key(path: &Path) -> anyhow::Result<Vec<u8>> {
     }
     let mut key = vec![0u8; 32];
     rand::rng().fill_bytes(&mut key);
-    write_private(path, &hex::encode(&key))
-        .with_context(|| format!("while writing {}", path.display()))?;
-    tracing::info!(path = %path.display(), "generated a new key");
-    Ok(key)
+    // Written whole under a private name, then published by a hard link, which fails if the name exists: two
+    // processes starting together on a new data directory end up with the same key, and none reads a half-written
+    // file.
+    let draft = path.with_extension(format!("draft-{}", std::process::id()));
+    write_private(&draft, &hex::encode(&key))
+        .with_context(|| format!("while writing {}", draft.display()))?;
+    let published = std::fs::hard_link(&draft, path);
+    let _ = std::fs::remove_file(&draft);
+    match published {
+        Ok(()) => {
+            tracing::info!(path = %path.display(), "generated a new key");
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => generated_key(path),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("while writing {}", path.display()))),
+    }
 }
 
 pub(super) fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
