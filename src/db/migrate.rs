@@ -35,6 +35,7 @@ fn lock_beside(db: &str) -> anyhow::Result<std::fs::File> {
         .truncate(false)
         .open(&path)
         .with_context(|| format!("while opening {path}"))?;
-    file.lock().with_context(|| format!("while locking {path}"))?;
+    file.lock()
+        .with_context(|| format!("while locking {path}"))?;
     Ok(file)
 }
