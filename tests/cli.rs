@@ -902,3 +902,58 @@ fn first_login_without_smtp_reads_the_code_from_the_outbox() {
     );
     assert!(!logs.contains(&code), "the code reached the log: {logs}");
 }
+
+/// A database the process may not write stops every command at once, naming the file, rather than failing each
+/// write later with "attempt to write a readonly database".
+#[test]
+fn a_read_only_database_is_named_at_start() {
+    let dir = installed();
+    let db = dir.path().join("data/autotrack.db");
+    // Root writes whatever the mode says: the immutable attribute is what stops it.
+    let root = stdout(&Command::new("id").arg("-u").output().unwrap()).trim() == "0";
+    let locked = if root {
+        Command::new("chattr")
+            .arg("+i")
+            .arg(&db)
+            .status()
+            .is_ok_and(|s| s.success())
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).is_ok()
+    };
+    if !locked {
+        eprintln!(
+            "skipped: this file system cannot make {} read-only",
+            db.display()
+        );
+        return;
+    }
+    let made = run(
+        dir.path(),
+        &[
+            "create-user",
+            "--email",
+            "ro@example.com",
+            "--password-stdin",
+        ],
+        Some("Read-Only-Pass-1\n"),
+    );
+    let served = autotrack(dir.path(), &["serve", "--listen", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    if root {
+        Command::new("chattr").arg("-i").arg(&db).status().unwrap();
+    }
+    let absolute = std::fs::canonicalize(dir.path())
+        .unwrap()
+        .join("data/autotrack.db");
+    for out in [made, served] {
+        assert!(!out.status.success());
+        let text = stderr(&out);
+        assert!(
+            text.contains(&format!("the database {} is read-only", absolute.display())),
+            "{text}"
+        );
+    }
+}

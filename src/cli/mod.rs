@@ -208,12 +208,11 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let mut conn =
                 crate::db::open_connection(&config.db_path(), config.db_synchronous, false)?;
             let applied = crate::db::migrate::run(&mut conn)?;
-            if applied.is_empty() {
-                println!("database {} is up to date", config.db_path().display());
-            }
-            for name in applied {
+            let db = crate::config::absolute(&config.db_path());
+            for name in &applied {
                 println!("applied {name}");
             }
+            println!("database {} is up to date", db.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::CreateUser {

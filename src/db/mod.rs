@@ -244,6 +244,16 @@ pub fn open_connection(
     };
     let conn = Connection::open_with_flags(path, flags)
         .with_context(|| format!("while opening the database {}", path.display()))?;
+    // SQLite quietly opens a file it may not write read-only, and every write would then fail far from here.
+    if !read_only && conn.is_readonly(rusqlite::MAIN_DB)? {
+        anyhow::bail!(
+            "the database {} is read-only for this process: the user running autotrack must be able to write it and \
+             its directory (check their owner, mode and attributes)",
+            std::path::absolute(path)
+                .unwrap_or_else(|_| path.to_path_buf())
+                .display()
+        );
+    }
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // List queries vary with their filter and order: keep more of them prepared than the default 16.
     conn.set_prepared_statement_cache_capacity(64);
