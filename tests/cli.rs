@@ -711,7 +711,27 @@ fn openapi_prints_the_document_and_bad_settings_fail_fast() {
     assert!(doc["paths"]["/api/auth/login"]["post"].is_object());
     let bad = run(dir.path(), &["migrate", "--jwt-secret", "short"], None);
     assert!(!bad.status.success());
-    assert!(stderr(&bad).contains("at least 32 bytes"));
+    assert!(
+        stderr(&bad).contains("AUTOTRACK_JWT_SECRET is 5 bytes long; it must be at least 32"),
+        "{}",
+        stderr(&bad)
+    );
+    let key_file = dir.path().join("jwt.txt");
+    std::fs::write(&key_file, "too-short\n").unwrap();
+    let from_file = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["migrate"])
+        .env("AUTOTRACK_JWT_SECRET_FILE", &key_file)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&from_file).contains(&format!(
+            "AUTOTRACK_JWT_SECRET (read from AUTOTRACK_JWT_SECRET_FILE={}) is 9 bytes long",
+            key_file.display()
+        )),
+        "{}",
+        stderr(&from_file)
+    );
     let both = Command::new(BIN)
         .current_dir(dir.path())
         .args(["migrate"])

@@ -22,7 +22,17 @@ impl Config {
         let jwt_secret = match secret(&s.jwt_secret, &s.jwt_secret_file, "AUTOTRACK_JWT_SECRET")? {
             Some(v) => {
                 if v.expose().len() < 32 {
-                    bail!("AUTOTRACK_JWT_SECRET must be at least 32 bytes long");
+                    let from = match &s.jwt_secret_file {
+                        Some(path) => {
+                            format!(" (read from AUTOTRACK_JWT_SECRET_FILE={})", path.display())
+                        }
+                        None => String::new(),
+                    };
+                    bail!(
+                        "AUTOTRACK_JWT_SECRET{from} is {} bytes long; it must be at least 32 (e.g. the output of \
+                         `openssl rand -hex 32`), or leave it unset and a key is generated into the data directory",
+                        v.expose().len()
+                    );
                 }
                 v.expose().as_bytes().to_vec()
             }
@@ -192,7 +202,7 @@ pub(super) fn secret(
         (Some(v), None) => Ok(Some(v.clone())),
         (None, Some(path)) => {
             let raw = std::fs::read_to_string(path)
-                .with_context(|| format!("while reading {name}_FILE"))?;
+                .with_context(|| format!("while reading {name}_FILE={}", path.display()))?;
             Ok(Some(Secret::new(raw.trim_end_matches(['\r', '\n']))))
         }
         (None, None) => Ok(None),
