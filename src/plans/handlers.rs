@@ -2,6 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
 
 use super::catalog::CatalogPlan;
 use super::model::{Plan, PlanFilter};
@@ -9,10 +11,10 @@ use super::service;
 use super::usage::{LimitCheck, LimitQuery, Usage};
 use crate::app::AppState;
 use crate::auth::AuthUser;
-use crate::auth::extract::MaybeAuthUser;
+use crate::auth::extract::{AdminUser, MaybeAuthUser};
 use crate::error::AppResult;
 use crate::http::context::ReqLang;
-use crate::http::extract::{PathId, QueryMap};
+use crate::http::extract::{JsonBody, PathId, QueryMap};
 use crate::http::list::{List, ListFilter, ListParams, Page};
 
 /// The plan list (public; admins also see inactive plans). `ordering`: `sort_order`, `monthly_price`,
@@ -85,4 +87,61 @@ pub async fn check_limits(
             .read(move |c| super::usage::check_limits(c, &st, user.id, &query, now))
             .await?,
     ))
+}
+
+/// Create a plan (admin).
+#[utoipa::path(post, path = "/api/plans", tag = "plans", security(("bearer" = [])), request_body = super::bodies::PlanCreate,
+    responses((status = 201, body = Plan), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied")))]
+pub async fn create_plan(
+    State(state): State<AppState>,
+    AdminUser(_admin): AdminUser,
+    ReqLang(lang): ReqLang,
+    JsonBody(body): JsonBody,
+) -> AppResult<Response> {
+    let plan = super::write::save(&state, None, body, true).await?;
+    let id = plan.id;
+    Ok(crate::http::created(
+        format!("/api/plans/{id}/"),
+        service::dto(&state, plan, lang),
+    ))
+}
+
+/// Replace a plan (admin; `code` stays).
+#[utoipa::path(put, path = "/api/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path, description = "plan id")), request_body = super::bodies::PlanCreate,
+    responses((status = 200, body = Plan), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+pub async fn put_plan(
+    State(state): State<AppState>,
+    AdminUser(_admin): AdminUser,
+    ReqLang(lang): ReqLang,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<Plan>> {
+    let plan = super::write::save(&state, Some(id), body, true).await?;
+    Ok(Json(service::dto(&state, plan, lang)))
+}
+
+/// Update a plan (admin).
+#[utoipa::path(patch, path = "/api/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path, description = "plan id")), request_body = super::bodies::PlanInput,
+    responses((status = 200, body = Plan), (status = 400, description = "validation_error"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found")))]
+pub async fn patch_plan(
+    State(state): State<AppState>,
+    AdminUser(_admin): AdminUser,
+    ReqLang(lang): ReqLang,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> AppResult<Json<Plan>> {
+    let plan = super::write::save(&state, Some(id), body, false).await?;
+    Ok(Json(service::dto(&state, plan, lang)))
+}
+
+/// Delete a plan (admin): refused for the default plan and for a plan any subscription refers to.
+#[utoipa::path(delete, path = "/api/plans/{id}", tag = "plans", security(("bearer" = [])), params(("id" = i64, Path, description = "plan id")),
+    responses((status = 204, description = "deleted"), (status = 403, description = "permission_denied"), (status = 404, description = "not_found"), (status = 409, description = "conflict")))]
+pub async fn delete_plan(
+    State(state): State<AppState>,
+    AdminUser(_admin): AdminUser,
+    PathId(id): PathId,
+) -> AppResult<StatusCode> {
+    super::write::delete(&state, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

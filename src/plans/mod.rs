@@ -2,15 +2,18 @@
 //! current subscription, or the default plan), usage counters and the limit checks other modules call on create.
 //!
 //! Tables owned: `plans`, `subscriptions`, `subscription_history` (the Stripe side arrives with billing).
-//! Routes: `GET /api/plans/`, `GET /api/plans/{id}/`, `GET /api/subscriptions/plans`, `GET /api/subscriptions/usage`,
+//! Routes: `/api/plans/` (read by all, written by admins), `GET /api/subscriptions/plans`, `GET /api/subscriptions/usage`,
 //! `GET /api/subscriptions/check-limits`.
 
+pub mod bodies;
 pub mod catalog;
 pub mod handlers;
+pub mod input;
 pub mod model;
 pub mod repo;
 pub mod service;
 pub mod usage;
+pub mod write;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,8 +22,13 @@ use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(handlers::list_plans))
-        .routes(routes!(handlers::get_plan))
+        .routes(routes!(handlers::list_plans, handlers::create_plan))
+        .routes(routes!(
+            handlers::get_plan,
+            handlers::put_plan,
+            handlers::patch_plan,
+            handlers::delete_plan
+        ))
         .routes(routes!(handlers::catalog))
         .routes(routes!(handlers::usage))
         .routes(routes!(handlers::check_limits))

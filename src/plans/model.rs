@@ -58,7 +58,7 @@ pub struct PlanTexts {
 }
 
 /// A plan's limits; −1 means unlimited everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Limits {
     #[schema(minimum = -1)]
     pub vehicles: i64,

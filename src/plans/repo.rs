@@ -143,3 +143,119 @@ pub fn create_subscription(
     )?;
     Ok(id)
 }
+
+/// Is `price` the Stripe price of another plan than `except`?
+pub fn price_taken(conn: &Connection, price: &str, except: Option<i64>) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM plans WHERE stripe_price_id = ?1 AND id IS NOT ?2)",
+        params![price, except],
+        |r| r.get(0),
+    )
+}
+
+/// Does any subscription, of any status, refer to the plan?
+pub fn in_use(conn: &Connection, code: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE plan_code = ?1)",
+        [code],
+        |r| r.get(0),
+    )
+}
+
+/// The columns a plan write sets, in the order of `plan_values`.
+const WRITTEN: [&str; 23] = [
+    "name",
+    "description",
+    "monthly_price_cents",
+    "yearly_price_cents",
+    "currency",
+    "yearly_discount",
+    "is_popular",
+    "badge",
+    "color_accent",
+    "highlights",
+    "features",
+    "translations",
+    "limit_vehicles",
+    "limit_documents",
+    "limit_storage_mb",
+    "limit_maintenances_per_month",
+    "limit_diagnostics_per_month",
+    "ai_assistant",
+    "ai_diagnostic",
+    "stripe_price_id",
+    "is_active",
+    "sort_order",
+    "updated_at",
+];
+
+/// Inserts (`id` None: with its code) or updates a plan (never its code); returns its id.
+pub fn save(conn: &Connection, id: Option<i64>, p: &PlanRow, now: &str) -> rusqlite::Result<i64> {
+    let json = |v: serde_json::Result<String>| v.unwrap_or_else(|_| "[]".to_owned());
+    let highlights = json(serde_json::to_string(&p.highlights));
+    let features = json(serde_json::to_string(&p.features));
+    let translations = serde_json::to_string(&p.translations).unwrap_or_else(|_| "{}".to_owned());
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![
+        &p.name,
+        &p.description,
+        &p.monthly_price_cents,
+        &p.yearly_price_cents,
+        &p.currency,
+        &p.yearly_discount,
+        &p.is_popular,
+        &p.badge,
+        &p.color_accent,
+        &highlights,
+        &features,
+        &translations,
+        &p.limits.vehicles,
+        &p.limits.documents,
+        &p.limits.storage_mb,
+        &p.limits.maintenances_per_month,
+        &p.limits.diagnostics_per_month,
+        &p.ai_assistant,
+        &p.ai_diagnostic,
+        &p.stripe_price_id,
+        &p.is_active,
+        &p.sort_order,
+        &now,
+    ];
+    match id {
+        Some(id) => {
+            let sets: Vec<String> = WRITTEN
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c} = ?{}", i + 1))
+                .collect();
+            values.push(&id);
+            conn.execute(
+                &format!(
+                    "UPDATE plans SET {} WHERE id = ?{}",
+                    sets.join(", "),
+                    values.len()
+                ),
+                &values[..],
+            )?;
+            Ok(id)
+        }
+        None => {
+            values.push(&p.code);
+            let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+            conn.execute(
+                &format!(
+                    "INSERT INTO plans ({}, code, created_at) VALUES ({}, ?{})",
+                    WRITTEN.join(", "),
+                    marks.join(", "),
+                    WRITTEN.len()
+                ),
+                &values[..],
+            )?;
+            Ok(conn.last_insert_rowid())
+        }
+    }
+}
+
+pub fn delete(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM plans WHERE id = ?1", [id])?;
+    Ok(())
+}

@@ -133,19 +133,19 @@ pub async fn list(
         .db
         .read(move |c| Ok(repo::list(c, &filter, &page)?))
         .await?;
-    let results = rows
-        .into_iter()
-        .map(|p| p.into_dto(lang, &state.config.default_plan, false))
-        .collect();
+    let results = rows.into_iter().map(|p| dto(state, p, lang)).collect();
     list.page(count, results)
+}
+
+/// The plan resource of a row, in the caller's language.
+pub fn dto(state: &AppState, plan: PlanRow, lang: Lang) -> Plan {
+    plan.into_dto(lang, &state.config.default_plan, false)
 }
 
 pub async fn get(state: &AppState, is_admin: bool, lang: Lang, id: i64) -> AppResult<Plan> {
     let plan = state.db.read(move |c| Ok(repo::find(c, id)?)).await?;
     match plan {
-        Some(p) if p.is_active || is_admin => {
-            Ok(p.into_dto(lang, &state.config.default_plan, false))
-        }
+        Some(p) if p.is_active || is_admin => Ok(dto(state, p, lang)),
         _ => Err(AppError::not_found()),
     }
 }

@@ -19,6 +19,7 @@ mod mail;
 mod maintenances;
 mod notifications;
 mod passwords;
+mod plans;
 mod security;
 mod sessions;
 mod signups;
