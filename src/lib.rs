@@ -49,6 +49,8 @@ pub mod maintenances;
 pub mod notifications;
 /// Plans, usage and limits.
 pub mod plans;
+/// Subscriptions: the current plan of every user, its history and changes.
+pub mod subscriptions;
 /// Per-user settings.
 pub mod user_settings;
 /// Accounts and authentication.

@@ -1,7 +1,7 @@
 //! Plans and limits (billing.md §2, §6, §7): the plan catalogue, the effective plan of a user (the plan of the
 //! current subscription, or the default plan), usage counters and the limit checks other modules call on create.
 //!
-//! Tables owned: `plans`, `subscriptions`, `subscription_history` (the Stripe side arrives with billing).
+//! Tables owned: `plans` (a user's plan is read from `subscriptions` through its repo).
 //! Routes: `/api/plans/` (read by all, written by admins), `GET /api/subscriptions/plans`, `GET /api/subscriptions/usage`,
 //! `GET /api/subscriptions/check-limits`.
 

@@ -1,4 +1,4 @@
-//! SQL on `plans`, and the parts of `subscriptions` that decide a user's effective plan.
+//! SQL on `plans`.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -110,38 +110,13 @@ pub fn active_plans(conn: &Connection) -> rusqlite::Result<Vec<PlanRow>> {
     rows.collect()
 }
 
-/// Entitling subscription statuses (billing.md §3).
-pub const ENTITLING: &str = "('active', 'trialing', 'past_due')";
-
-/// The plan code of the user's current subscription (the newest entitling one), if any.
-pub fn current_plan_code(conn: &Connection, user_id: i64) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        &format!("SELECT plan_code FROM subscriptions WHERE user_id = ?1 AND status IN {ENTITLING} ORDER BY created_at DESC, id DESC LIMIT 1"),
-        [user_id],
-        |r| r.get(0),
-    )
-    .optional()
-}
-
-/// A locally managed, open-ended subscription on `plan_code`, with its `created` history row.
-pub fn create_subscription(
-    conn: &Connection,
-    user_id: i64,
-    plan_code: &str,
-    now: &str,
-) -> rusqlite::Result<i64> {
-    conn.execute(
-        "INSERT INTO subscriptions (user_id, plan_code, status, current_period_start, created_at, updated_at) \
-         VALUES (?1, ?2, 'active', ?3, ?3, ?3)",
-        params![user_id, plan_code, now],
-    )?;
-    let id = conn.last_insert_rowid();
-    conn.execute(
-        "INSERT INTO subscription_history (subscription_id, event_type, new_status, metadata, created_at) \
-         VALUES (?1, 'created', 'active', json_object('plan_code', ?2), ?3)",
-        params![id, plan_code, now],
-    )?;
-    Ok(id)
+/// Every plan, active or not.
+pub fn all(conn: &Connection) -> rusqlite::Result<Vec<PlanRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM plans ORDER BY sort_order, id"
+    ))?;
+    let rows = stmt.query_map([], plan_row)?;
+    rows.collect()
 }
 
 /// Is `price` the Stripe price of another plan than `except`?

@@ -20,7 +20,8 @@ pub(super) const MIB: i64 = 1024 * 1024;
 
 /// The user's plan: the plan of the current subscription, else the default plan.
 pub fn effective_plan(conn: &Connection, user_id: i64, default_code: &str) -> AppResult<PlanRow> {
-    let code = repo::current_plan_code(conn, user_id)?.unwrap_or_else(|| default_code.to_owned());
+    let code = crate::subscriptions::repo::current_plan_code(conn, user_id)?
+        .unwrap_or_else(|| default_code.to_owned());
     match repo::find_by_code(conn, &code)? {
         Some(p) => Ok(p),
         None => repo::find_by_code(conn, default_code)?.ok_or_else(|| {

@@ -170,6 +170,6 @@ pub fn create_account(
 ) -> rusqlite::Result<i64> {
     let id = repo::insert(tx, user, now)?;
     crate::user_settings::repo::insert_default(tx, id, language, now)?;
-    crate::plans::repo::create_subscription(tx, id, plan, now)?;
+    crate::subscriptions::repo::create_subscription(tx, id, plan, now)?;
     Ok(id)
 }

@@ -23,4 +23,5 @@ mod plans;
 mod security;
 mod sessions;
 mod signups;
+mod subscriptions;
 mod vehicles;
