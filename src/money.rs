@@ -48,6 +48,22 @@ pub fn format_cents(cents: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// A price for people, in mails: fr `9,99 €`, en `€9.99` (other currencies by their code: `9.99 CHF`).
+pub fn format_price(cents: i64, currency: &str, lang: crate::i18n::Lang) -> String {
+    let amount = format_cents(cents);
+    let symbol = match currency {
+        "EUR" => "€",
+        "USD" => "$",
+        "GBP" => "£",
+        other => other,
+    };
+    match lang {
+        crate::i18n::Lang::Fr => format!("{} {symbol}", amount.replace('.', ",")),
+        crate::i18n::Lang::En if symbol.len() < 3 || symbol == "€" => format!("{symbol}{amount}"),
+        crate::i18n::Lang::En => format!("{amount} {symbol}"),
+    }
+}
+
 /// Cents as a JSON number with 2 decimals (aggregates: `1240.5`).
 pub fn cents_number(cents: i64) -> serde_json::Value {
     serde_json::Number::from_f64(cents as f64 / 100.0)

@@ -977,3 +977,106 @@ fn a_read_only_database_is_named_at_start() {
         );
     }
 }
+
+/// Runs a command that must fail, with `text` in its error output.
+fn fails_saying(dir: &Path, args: &[&str], text: &str) {
+    let out = run(dir, args, None);
+    assert!(!out.status.success(), "{args:?} succeeded");
+    assert!(stderr(&out).contains(text), "{args:?}: {}", stderr(&out));
+}
+
+/// An operator without Stripe lists the plans, sets a plan's Stripe price and gives a user a plan.
+#[test]
+fn plans_and_set_plan_from_the_command_line() {
+    let dir = installed();
+    let made = run(
+        dir.path(),
+        &[
+            "create-user",
+            "--email",
+            "ada@example.com",
+            "--password-stdin",
+        ],
+        Some("Plan-Test-Pass-1\n"),
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    let list = stdout(&run(dir.path(), &["plans", "list"], None));
+    for word in ["free", "standard", "premium", "active*", "9.99 EUR"] {
+        assert!(list.contains(word), "{word}: {list}");
+    }
+
+    let priced = run(
+        dir.path(),
+        &["plans", "set-price", "standard", "price_std_monthly"],
+        None,
+    );
+    assert!(priced.status.success(), "{}", stderr(&priced));
+    assert!(
+        stdout(&priced).contains("plan standard is now sold at the Stripe price price_std_monthly")
+    );
+    fails_saying(
+        dir.path(),
+        &["plans", "set-price", "premium", "prod_123"],
+        "stripe_price_id: A Stripe price id starts with price_.",
+    );
+    fails_saying(
+        dir.path(),
+        &["plans", "set-price", "premium", "price_std_monthly"],
+        "Another plan already uses this Stripe price",
+    );
+    fails_saying(
+        dir.path(),
+        &["plans", "set-price", "gold", "price_gold"],
+        "no plan \"gold\"",
+    );
+
+    let set = run(
+        dir.path(),
+        &[
+            "user",
+            "set-plan",
+            "Ada@Example.com",
+            "premium",
+            "--until",
+            "2099-01-31",
+        ],
+        None,
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    assert!(
+        stdout(&set).contains("ada@example.com is on the premium plan"),
+        "{}",
+        stdout(&set)
+    );
+    let list = stdout(&run(dir.path(), &["plans", "list"], None));
+    let premium = list.lines().find(|l| l.starts_with("premium")).unwrap();
+    assert!(premium.trim_end().ends_with(" 1"), "one subscriber: {list}");
+    let free = list.lines().find(|l| l.starts_with("free")).unwrap();
+    assert!(
+        free.trim_end().ends_with(" 0"),
+        "the free one was superseded: {list}"
+    );
+
+    fails_saying(
+        dir.path(),
+        &["user", "set-plan", "nobody@example.com", "premium"],
+        "no user nobody@example.com",
+    );
+    fails_saying(
+        dir.path(),
+        &["user", "set-plan", "ada@example.com", "gold"],
+        "no plan \"gold\"",
+    );
+    fails_saying(
+        dir.path(),
+        &[
+            "user",
+            "set-plan",
+            "ada@example.com",
+            "standard",
+            "--until",
+            "2001-01-01",
+        ],
+        "--until is in the past",
+    );
+}

@@ -1,5 +1,6 @@
 //! The command line (operations.md): `Cli` and its commands; `run` dispatches.
 
+mod billing;
 mod config_cmd;
 mod demo;
 mod mail;
@@ -110,10 +111,20 @@ pub enum Command {
         #[command(subcommand)]
         action: mail::OutboxAction,
     },
+    /// Plans: list them, set their Stripe price.
+    Plans {
+        #[command(subcommand)]
+        action: billing::PlansAction,
+    },
+    /// Account administration.
+    User {
+        #[command(subcommand)]
+        action: billing::UserAction,
+    },
     /// Invitations to register, for AUTOTRACK_SIGNUPS=invite.
     Invite {
         #[command(subcommand)]
-        action: InviteAction,
+        action: user::InviteAction,
     },
     /// Ask a running server's /api/health/ and exit 0 when it is healthy (or degraded).
     Healthcheck {
@@ -123,21 +134,6 @@ pub enum Command {
         /// The listen address of `serve`, read from the same variable and `.env`.
         #[arg(long, env = "AUTOTRACK_LISTEN", default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum InviteAction {
-    /// Create a single-use invitation for one address and print its code.
-    Create {
-        /// The address that may register with it.
-        #[arg(long)]
-        email: String,
-        /// Days the invitation stays valid.
-        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=365))]
-        days: i64,
-        #[command(flatten)]
-        settings: Settings,
     },
 }
 
@@ -205,9 +201,8 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Migrate { settings } => {
             init_logs(&settings);
             let config = Config::load(&settings)?;
-            let mut conn =
-                crate::db::open_connection(&config.db_path(), config.db_synchronous, false)?;
-            let applied = crate::db::migrate::run(&mut conn)?;
+            let (_, applied) =
+                crate::db::migrate::open_and_migrate(&config.db_path(), config.db_synchronous)?;
             let db = crate::config::absolute(&config.db_path());
             for name in &applied {
                 println!("applied {name}");
@@ -277,6 +272,14 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             init_logs(&settings);
             mail::send_test_email(&offline_state(&settings)?, &to).await
         }
+        Command::Plans { action } => {
+            init_logs(action.settings());
+            billing::plans(&offline_state(action.settings())?, action).await
+        }
+        Command::User { action } => {
+            init_logs(action.settings());
+            billing::user(&offline_state(action.settings())?, action).await
+        }
         Command::Outbox { action } => {
             init_logs(action.settings());
             let state = offline_state(action.settings())?;
@@ -301,7 +304,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Invite {
             action:
-                InviteAction::Create {
+                user::InviteAction::Create {
                     email,
                     days,
                     settings,

@@ -7,6 +7,25 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use clap::Subcommand;
+
+use crate::config::Settings;
+
+#[derive(Debug, Subcommand)]
+pub enum InviteAction {
+    /// Create a single-use invitation for one address and print its code.
+    Create {
+        /// The address that may register with it.
+        #[arg(long)]
+        email: String,
+        /// Days the invitation stays valid.
+        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=365))]
+        days: i64,
+        #[command(flatten)]
+        settings: Settings,
+    },
+}
+
 /// The password of `create-user`: a file, stdin, or a hidden prompt on a terminal (never an argument).
 pub fn read_password(from_stdin: bool, file: Option<&Path>) -> anyhow::Result<String> {
     let password = if let Some(path) = file {

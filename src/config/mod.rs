@@ -10,10 +10,11 @@ use clap::Args;
 use ipnet::IpNet;
 
 pub mod env_file;
+mod files;
 mod load;
 mod values;
 
-pub use load::{absolute, existing_installation, lock_for_serve};
+pub use files::{absolute, existing_installation, lock_for_serve};
 pub use values::*;
 
 /// Every setting, as flags and `AUTOTRACK_*` variables. Doc comments are the `--help` text.
@@ -244,6 +245,20 @@ pub struct Settings {
         default_value = "0 0 8 * * *"
     )]
     pub job_maintenance_reminders: String,
+    /// Schedule of the expire_subscriptions job (locally managed subscriptions past their period end).
+    #[arg(
+        long,
+        env = "AUTOTRACK_JOB_EXPIRE_SUBSCRIPTIONS",
+        default_value = "0 5 * * * *"
+    )]
+    pub job_expire_subscriptions: String,
+    /// Schedule of the renewal_reminders job (7 days and 1 day before a subscription's period end).
+    #[arg(
+        long,
+        env = "AUTOTRACK_JOB_RENEWAL_REMINDERS",
+        default_value = "0 0 9 * * *"
+    )]
+    pub job_renewal_reminders: String,
     /// Schedule of the cleanup_notifications job.
     #[arg(
         long,

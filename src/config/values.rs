@@ -135,6 +135,8 @@ pub struct RateLimits {
 pub struct JobSchedules {
     pub deliver_mail: Option<Cron>,
     pub maintenance_reminders: Option<Cron>,
+    pub expire_subscriptions: Option<Cron>,
+    pub renewal_reminders: Option<Cron>,
     pub cleanup_notifications: Option<Cron>,
     pub cleanup_files: Option<Cron>,
     pub analyze_documents: Option<Cron>,

@@ -7,14 +7,22 @@ mod embedded {
     refinery::embed_migrations!("migrations");
 }
 
+/// Opens the writer connection and applies pending migrations, under a kernel lock beside the database: processes
+/// started together on a new database (`serve &` then `create-user`) would otherwise create it, switch it to WAL
+/// and apply V1 side by side ("table users already exists", "database is locked"). The second waits, then finds
+/// nothing left to apply.
+pub fn open_and_migrate(
+    path: &std::path::Path,
+    synchronous: crate::config::Synchronous,
+) -> anyhow::Result<(Connection, Vec<String>)> {
+    let _lock = lock_beside(&path.to_string_lossy())?;
+    let mut conn = super::open_connection(path, synchronous, false)?;
+    let applied = run(&mut conn)?;
+    Ok((conn, applied))
+}
+
 /// Applies pending migrations; returns the names of those applied (`V1__name`).
-pub fn run(conn: &mut Connection) -> anyhow::Result<Vec<String>> {
-    // Two processes started together on a new database (`serve &` then `create-user`) would both find it empty and
-    // both apply V1: a kernel lock beside the database makes the second wait, then find nothing left to apply.
-    let _lock = match conn.path().filter(|p| !p.is_empty()) {
-        Some(db) => Some(lock_beside(db)?),
-        None => None,
-    };
+fn run(conn: &mut Connection) -> anyhow::Result<Vec<String>> {
     let report = embedded::migrations::runner()
         .set_abort_divergent(true)
         .run(conn)

@@ -42,8 +42,7 @@ struct Inner {
 impl Db {
     /// Opens (creating if needed) the database and applies pending migrations on the writer.
     pub fn open(path: &Path, synchronous: Synchronous, readers: usize) -> anyhow::Result<Db> {
-        let mut writer = open_connection(path, synchronous, false)?;
-        migrate::run(&mut writer)?;
+        let (writer, _) = migrate::open_and_migrate(path, synchronous)?;
         let readers = readers.max(1);
         let mut pool = Vec::with_capacity(readers);
         for _ in 0..readers {

@@ -96,6 +96,21 @@ impl AppError {
         }
     }
 
+    /// The error in English for a terminal: its detail (or the code's default), then each field's messages.
+    pub fn describe(&self) -> String {
+        let mut out = self
+            .detail
+            .clone()
+            .unwrap_or_else(|| self.code.texts().1)
+            .en;
+        for (field, messages) in self.errors.iter().flatten() {
+            for m in messages {
+                out.push_str(&format!("; {field}: {}", m.en));
+            }
+        }
+        out
+    }
+
     pub fn with_detail(mut self, detail: Tr) -> AppError {
         self.detail = Some(detail);
         self

@@ -85,6 +85,16 @@ pub static JOBS: &[Job] = &[
         run: |s, c| Box::pin(crate::maintenances::jobs::send_reminders(s, c)),
     },
     Job {
+        name: "expire_subscriptions",
+        schedule: |c| c.jobs.expire_subscriptions.as_ref(),
+        run: |s, c| Box::pin(crate::subscriptions::jobs::expire_subscriptions(s, c)),
+    },
+    Job {
+        name: "renewal_reminders",
+        schedule: |c| c.jobs.renewal_reminders.as_ref(),
+        run: |s, c| Box::pin(crate::subscriptions::jobs::renewal_reminders(s, c)),
+    },
+    Job {
         name: "cleanup_auth",
         schedule: |c| c.jobs.cleanup_auth.as_ref(),
         run: |s, c| Box::pin(crate::users::jobs::cleanup_auth(s, c)),

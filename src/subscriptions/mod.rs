@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod handlers;
+pub mod jobs;
 pub mod model;
 pub mod repo;
 pub mod service;

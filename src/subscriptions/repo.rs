@@ -306,3 +306,40 @@ pub fn scheduled_count(conn: &Connection) -> rusqlite::Result<i64> {
         |r| r.get(0),
     )
 }
+
+/// Locally managed entitling subscriptions whose period ended at `now` or before (`expire_subscriptions`).
+pub fn locally_past_end(conn: &Connection, now: &str) -> rusqlite::Result<Vec<SubscriptionRow>> {
+    conn.prepare(&format!(
+        "{SELECT} WHERE s.stripe_subscription_id IS NULL AND s.status IN {ENTITLING} \
+         AND s.current_period_end IS NOT NULL AND s.current_period_end <= ?1 ORDER BY s.current_period_end, s.id"
+    ))?
+    .query_map([now], row)?
+    .collect()
+}
+
+/// Ends a locally managed subscription still entitling and past its end; false when another run got there first.
+pub fn end_if_due(conn: &Connection, id: i64, status: &str, now: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        &format!(
+            "UPDATE subscriptions SET status = ?2, updated_at = ?3, cancel_at_period_end = 0, pending_plan_code = NULL, \
+             cancelled_at = CASE WHEN ?2 = 'cancelled' THEN ?3 ELSE cancelled_at END \
+             WHERE id = ?1 AND status IN {ENTITLING} AND current_period_end <= ?3"
+        ),
+        params![id, status, now],
+    )?;
+    Ok(n == 1)
+}
+
+/// Entitling subscriptions whose period ends in (`after`, `until`] (`renewal_reminders`).
+pub fn ending_between(
+    conn: &Connection,
+    after: &str,
+    until: &str,
+) -> rusqlite::Result<Vec<SubscriptionRow>> {
+    conn.prepare(&format!(
+        "{SELECT} WHERE s.status IN {ENTITLING} AND s.current_period_end > ?1 AND s.current_period_end <= ?2 \
+         ORDER BY s.current_period_end, s.id"
+    ))?
+    .query_map([after, until], row)?
+    .collect()
+}

@@ -208,6 +208,27 @@ pub async fn get(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Subscr
         .await
 }
 
+/// An admin's grant (HTTP or `autotrack user set-plan`): a locally managed subscription on an existing plan,
+/// superseding the user's other local ones; refused while the user pays through Stripe. Returns its id.
+pub fn assign_plan(
+    conn: &Connection,
+    user_id: i64,
+    plan_code: &str,
+    status: &str,
+    period_end: Option<&str>,
+    now: &str,
+) -> AppResult<i64> {
+    if repo::has_entitling_stripe(conn, user_id)? {
+        return Err(AppError::conflict(Tr::new(
+            "This user has a Stripe subscription; change it in Stripe.",
+            "Cet utilisateur a un abonnement Stripe ; modifiez-le dans Stripe.",
+        )));
+    }
+    let id = repo::create(conn, user_id, plan_code, status, period_end, now)?;
+    repo::supersede_others(conn, user_id, id, now)?;
+    Ok(id)
+}
+
 /// `POST /api/subscriptions` (admin): a locally managed subscription on a plan, superseding the user's others.
 pub async fn assign(
     state: &AppState,
@@ -239,15 +260,7 @@ pub async fn assign(
             let (Some(uid), Some(code)) = (user_id, plan_code) else {
                 return Err(AppError::not_found());
             };
-            if repo::has_entitling_stripe(tx, uid)? {
-                return Err(AppError::conflict(Tr::new(
-                    "This user has a Stripe subscription; change it in Stripe.",
-                    "Cet utilisateur a un abonnement Stripe ; modifiez-le dans Stripe.",
-                )));
-            }
-            let now = ts(at);
-            let id = repo::create(tx, uid, &code, &status, period_end.as_deref(), &now)?;
-            repo::supersede_others(tx, uid, id, &now)?;
+            let id = assign_plan(tx, uid, &code, &status, period_end.as_deref(), &ts(at))?;
             reread(tx, id, lang, at)
         })
         .await

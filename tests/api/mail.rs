@@ -120,6 +120,8 @@ async fn jobs_run_once_each_and_hold_a_lease() {
             "deliver_mail",
             "analyze_documents",
             "maintenance_reminders",
+            "expire_subscriptions",
+            "renewal_reminders",
             "cleanup_auth",
             "cleanup_notifications",
             "cleanup_files",

@@ -549,3 +549,116 @@ async fn cancellation_is_scheduled_resumed_or_immediate() {
         ]
     );
 }
+
+/// The jobs: a reminder 7 days and 1 day before the period end (the second saying the plan ends, as the
+/// cancellation was scheduled in between), then the end: cancelled, back on Free, told once in-app and by mail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn period_ends_are_reminded_then_applied_once() {
+    // The server's scheduler would run the jobs itself when the clock jumps: here only the test runs them.
+    let app = TestApp::spawn_with(
+        &[
+            "--job-renewal-reminders",
+            "",
+            "--job-expire-subscriptions",
+            "",
+        ],
+        true,
+    )
+    .await;
+    let admin = app.admin("boss@example.com").await;
+    let amal = app.user("amal@example.com").await;
+    let id = assign(&app, &admin, &amal, "standard").await;
+    // Five days before the end (the assignment set it 30 days after now).
+    app.advance(chrono::Duration::days(25));
+
+    let seen = app.mails_to("amal@example.com");
+    let first = app.run_job("renewal_reminders").await;
+    assert_eq!(
+        (first.status.as_str(), first.items),
+        ("succeeded", 1),
+        "{first:?}"
+    );
+    let again = app.run_job("renewal_reminders").await;
+    assert_eq!(again.items, 0, "once per period end and offset: {again:?}");
+    let mail = app.next_mail("amal@example.com", seen).await;
+    assert_eq!(
+        mail.subject,
+        "Reminder: your AutoTrack subscription renews soon"
+    );
+    assert!(
+        mail.text.contains("Standard") && mail.text.contains("€9.99"),
+        "{}",
+        mail.text
+    );
+
+    // Moving the clock expired the tokens: sign in again after each move.
+    let amal = app.login("amal@example.com", PASSWORD).await;
+    let scheduled = app
+        .send("POST", "/api/subscriptions/cancel", &amal.access, None)
+        .await;
+    assert_eq!(scheduled.status, 200, "{}", scheduled.text);
+    app.advance(chrono::Duration::days(4) + chrono::Duration::hours(12));
+    let seen = app.mails_to("amal@example.com");
+    let second = app.run_job("renewal_reminders").await;
+    assert_eq!(second.items, 1, "{second:?}");
+    let mail = app.next_mail("amal@example.com", seen).await;
+    assert_eq!(
+        mail.subject,
+        "Reminder: your AutoTrack subscription ends soon"
+    );
+    assert!(mail.text.contains("Free"), "{}", mail.text);
+
+    // Not yet past the end: nothing expires.
+    assert_eq!(app.run_job("expire_subscriptions").await.items, 0);
+    app.advance(chrono::Duration::days(1));
+    let amal = app.login("amal@example.com", PASSWORD).await;
+    let seen = app.mails_to("amal@example.com");
+    let ended = app.run_job("expire_subscriptions").await;
+    assert_eq!(
+        (ended.status.as_str(), ended.items),
+        ("succeeded", 1),
+        "{ended:?}"
+    );
+    assert_eq!(app.run_job("expire_subscriptions").await.items, 0);
+    let row = app
+        .get(&format!("/api/subscriptions/{id}"), Some(&amal.access))
+        .await;
+    assert_eq!(
+        (
+            row.body["status"].as_str(),
+            row.body["cancel_at_period_end"].as_bool()
+        ),
+        (Some("cancelled"), Some(false)),
+        "{}",
+        row.text
+    );
+    let current = app
+        .get("/api/subscriptions/current", Some(&amal.access))
+        .await;
+    assert_eq!(current.body["plan"]["_id"], "free", "{}", current.text);
+    let mail = app.next_mail("amal@example.com", seen).await;
+    assert_eq!(mail.subject, "Your AutoTrack subscription has ended");
+    let notes = app.get("/api/notifications/", Some(&amal.access)).await;
+    let titles: Vec<&str> = notes.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["title"].as_str())
+        .collect();
+    assert_eq!(
+        titles
+            .iter()
+            .filter(|t| **t == "Subscription ended")
+            .count(),
+        1,
+        "{titles:?}"
+    );
+    assert_eq!(
+        titles
+            .iter()
+            .filter(|t| **t == "Subscription renewal")
+            .count(),
+        2,
+        "{titles:?}"
+    );
+}
