@@ -158,7 +158,7 @@ pub async fn user(state: &AppState, action: UserAction) -> anyhow::Result<ExitCo
                             crate::i18n::Tr::new("No such plan.", "Plan inconnu."),
                         ));
                     }
-                    crate::subscriptions::service::assign_plan(
+                    crate::subscriptions::writes::assign_plan(
                         tx,
                         user.id,
                         &code,

@@ -9,7 +9,7 @@ use super::model::{
     AssignBody, CancelBody, ChangePlanBody, CurrentSubscription, HistoryItem, Stats, Subscription,
     SubscriptionFilter, SubscriptionInput,
 };
-use super::{actions, service};
+use super::{actions, service, writes};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::auth::extract::AdminUser;
@@ -36,7 +36,7 @@ pub async fn assign(
     AdminUser(admin): AdminUser,
     JsonBody(body): JsonBody,
 ) -> AppResult<Response> {
-    let s = service::assign(&state, &admin, body).await?;
+    let s = writes::assign(&state, &admin, body).await?;
     Ok(crate::http::created(
         format!("/api/subscriptions/{}", s.id),
         s,
@@ -64,7 +64,7 @@ pub async fn put(
     PathId(id): PathId,
     JsonBody(body): JsonBody,
 ) -> AppResult<Json<Subscription>> {
-    Ok(Json(service::update(&state, &user, id, body).await?))
+    Ok(Json(writes::update(&state, &user, id, body).await?))
 }
 
 /// Update a subscription (as PUT: every member is optional).
@@ -76,7 +76,7 @@ pub async fn patch(
     PathId(id): PathId,
     JsonBody(body): JsonBody,
 ) -> AppResult<Json<Subscription>> {
-    Ok(Json(service::update(&state, &user, id, body).await?))
+    Ok(Json(writes::update(&state, &user, id, body).await?))
 }
 
 /// Delete a locally managed subscription (admin).
@@ -87,7 +87,7 @@ pub async fn delete(
     _a: AdminUser,
     PathId(id): PathId,
 ) -> AppResult<StatusCode> {
-    service::delete(&state, id).await?;
+    writes::delete(&state, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod model;
 pub mod repo;
 pub mod service;
+pub mod writes;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
