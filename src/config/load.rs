@@ -39,6 +39,46 @@ impl Config {
             None => generated_key(&s.data_dir.join("jwt.key"))?,
         };
         let otp_key = generated_key(&s.data_dir.join("otp.key"))?;
+        let webhook_secrets = secret(
+            &s.stripe_webhook_secret,
+            &s.stripe_webhook_secret_file,
+            "AUTOTRACK_STRIPE_WEBHOOK_SECRET",
+        )?
+        .map(|all| {
+            all.expose()
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(Secret::new)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+        if webhook_secrets.len() > 2 {
+            bail!(
+                "AUTOTRACK_STRIPE_WEBHOOK_SECRET holds {} secrets; give one, or two during a rotation",
+                webhook_secrets.len()
+            );
+        }
+        let stripe = StripeConfig {
+            secret_key: secret(
+                &s.stripe_secret_key,
+                &s.stripe_secret_key_file,
+                "AUTOTRACK_STRIPE_SECRET_KEY",
+            )?,
+            webhook_secrets,
+            api_base: clean_url(
+                "AUTOTRACK_STRIPE_API_BASE",
+                &Some(s.stripe_api_base.clone()),
+            )?
+            .unwrap_or_default(),
+        };
+        if let Some(key) = &stripe.secret_key
+            && !(key.expose().starts_with("sk_") || key.expose().starts_with("rk_"))
+        {
+            bail!(
+                "AUTOTRACK_STRIPE_SECRET_KEY is not a Stripe secret key: it starts with sk_ or rk_ (a publishable pk_ key cannot be used here)"
+            );
+        }
         let smtp_password = secret(
             &s.smtp_password,
             &s.smtp_password_file,
@@ -127,6 +167,7 @@ impl Config {
             access_token_ttl: chrono::Duration::minutes(s.access_token_minutes),
             refresh_token_ttl: chrono::Duration::days(s.refresh_token_days),
             smtp,
+            stripe,
             mail_from: s.mail_from.clone(),
             site_name: s.site_name.clone(),
             support_email,

@@ -139,6 +139,30 @@ pub struct Settings {
     #[arg(long, env = "AUTOTRACK_SMTP_PASSWORD_FILE")]
     pub smtp_password_file: Option<PathBuf>,
 
+    /// Stripe secret API key, `sk_…` or `rk_…` (unset: billing is not configured and paid changes answer 503).
+    #[arg(long, env = "AUTOTRACK_STRIPE_SECRET_KEY", hide_env_values = true)]
+    pub stripe_secret_key: Option<Secret>,
+
+    /// File holding the Stripe secret API key.
+    #[arg(long, env = "AUTOTRACK_STRIPE_SECRET_KEY_FILE")]
+    pub stripe_secret_key_file: Option<PathBuf>,
+
+    /// Stripe webhook signing secret (`whsec_…`); two, comma-separated, during a rotation.
+    #[arg(long, env = "AUTOTRACK_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub stripe_webhook_secret: Option<Secret>,
+
+    /// File holding the Stripe webhook signing secret(s).
+    #[arg(long, env = "AUTOTRACK_STRIPE_WEBHOOK_SECRET_FILE")]
+    pub stripe_webhook_secret_file: Option<PathBuf>,
+
+    /// Base URL of the Stripe API (tests point it at a local Stripe-compatible server).
+    #[arg(
+        long,
+        env = "AUTOTRACK_STRIPE_API_BASE",
+        default_value = "https://api.stripe.com"
+    )]
+    pub stripe_api_base: String,
+
     /// Sender of every mail.
     #[arg(
         long,
@@ -315,6 +339,7 @@ pub struct Config {
     pub access_token_ttl: chrono::Duration,
     pub refresh_token_ttl: chrono::Duration,
     pub smtp: Option<SmtpConfig>,
+    pub stripe: StripeConfig,
     pub mail_from: String,
     pub site_name: String,
     pub support_email: String,

@@ -118,6 +118,27 @@ pub struct SmtpConfig {
     pub password: Option<Secret>,
 }
 
+/// Stripe: the API key (billing is configured when it is set), the webhook signing secrets, the API base URL.
+#[derive(Debug, Clone, Default)]
+pub struct StripeConfig {
+    pub secret_key: Option<Secret>,
+    pub webhook_secrets: Vec<Secret>,
+    /// Without a trailing slash.
+    pub api_base: String,
+}
+
+impl StripeConfig {
+    pub fn configured(&self) -> bool {
+        self.secret_key.is_some()
+    }
+
+    /// Live mode of the key (`sk_live_…`, `rk_live_…`); `None` without a key.
+    pub fn live(&self) -> Option<bool> {
+        let key = self.secret_key.as_ref()?.expose();
+        Some(key.starts_with("sk_live_") || key.starts_with("rk_live_"))
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct RateLimits {
     pub enabled: bool,

@@ -37,6 +37,8 @@ pub enum Code {
     CancellationAlreadyScheduled,
     NotScheduledForCancellation,
     NoBillingAccount,
+    InvalidSignature,
+    InvalidPayload,
     AnalysisInProgress,
     AnalysisNotSupported,
     InternalError,
@@ -51,7 +53,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order (a test checks it against the documented enum).
-    pub const ALL: [Code; 38] = [
+    pub const ALL: [Code; 40] = [
         Code::ValidationError,
         Code::InvalidJson,
         Code::OtpInvalid,
@@ -80,6 +82,8 @@ impl Code {
         Code::CancellationAlreadyScheduled,
         Code::NotScheduledForCancellation,
         Code::NoBillingAccount,
+        Code::InvalidSignature,
+        Code::InvalidPayload,
         Code::AnalysisInProgress,
         Code::AnalysisNotSupported,
         Code::InternalError,
@@ -180,6 +184,12 @@ impl Code {
             Code::NoBillingAccount => ("no_billing_account", StatusCode::BAD_REQUEST, [
                 "No billing account", "Aucun compte de facturation",
                 "No billing account exists for this user yet.", "Aucun compte de facturation n'existe encore pour cet utilisateur."]),
+            Code::InvalidSignature => ("invalid_signature", StatusCode::BAD_REQUEST, [
+                "Invalid signature", "Signature invalide",
+                "Invalid signature", "Signature invalide"]),
+            Code::InvalidPayload => ("invalid_payload", StatusCode::BAD_REQUEST, [
+                "Invalid payload", "Contenu invalide",
+                "Invalid payload", "Contenu invalide"]),
             Code::AnalysisInProgress => ("analysis_in_progress", StatusCode::CONFLICT, [
                 "Analysis in progress", "Analyse en cours",
                 "This document is already being analysed.", "Ce document est déjà en cours d'analyse."]),

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use super::model::SubscriptionRow;
+use super::notices::name_of;
 use super::repo;
 use crate::app::AppState;
 use crate::db::{parse_ts, ts};
@@ -14,13 +15,7 @@ use crate::i18n::{Lang, Tr};
 use crate::mail::outbox::{self, NewMail};
 use crate::maintenances::jobs::format_date;
 use crate::notifications::repo::{NewNotification, notify};
-use crate::plans::model::PlanRow;
 use crate::scheduler::{JobCtx, JobOutcome};
-
-/// The plan's name in `lang` (its code when the plan is gone).
-fn name_of(plan: Option<&PlanRow>, code: &str, lang: Lang) -> String {
-    plan.map_or_else(|| code.to_owned(), |p| p.name_in(lang))
-}
 
 /// Ends one subscription (if still due), creates the default-plan one, and queues the notification and the mail.
 fn end_one(
@@ -51,62 +46,12 @@ fn end_one(
     if repo::current(conn, sub.user_id)?.is_none() {
         repo::create_subscription(conn, sub.user_id, default_code, &now_s)?;
     }
-    let (Some(settings), Some(user)) = (
-        crate::user_settings::repo::find(conn, sub.user_id)?,
-        crate::users::repo::find(conn, sub.user_id)?,
-    ) else {
-        return Ok(true);
-    };
-    let lang = Lang::from_setting(&settings.language);
-    let plan = crate::plans::repo::find_by_code(conn, &sub.plan_code)?;
-    let fallback = crate::plans::repo::find_by_code(conn, default_code)?;
-    let (name, fallback_name) = (
-        name_of(plan.as_ref(), &sub.plan_code, lang),
-        name_of(fallback.as_ref(), default_code, lang),
-    );
-    let key = format!("ended:{}", sub.id);
-    let note = NewNotification {
-        user_id: sub.user_id,
-        notification_type: "warning",
-        title: Tr::new("Subscription ended", "Abonnement terminé"),
-        message: Tr::new(
-            format!(
-                "Your {} subscription has ended; you are now on the {} plan.",
-                name_of(plan.as_ref(), &sub.plan_code, Lang::En),
-                name_of(fallback.as_ref(), default_code, Lang::En)
-            ),
-            format!(
-                "Votre abonnement {} est terminé ; vous êtes maintenant sur le plan {}.",
-                name_of(plan.as_ref(), &sub.plan_code, Lang::Fr),
-                name_of(fallback.as_ref(), default_code, Lang::Fr)
-            ),
-        ),
-        link: Some("/subscriptions"),
-        metadata: json!({"subscription_id": sub.id, "plan_code": sub.plan_code}),
-        dedupe_key: Some(&key),
-    };
-    notify(conn, &note, lang, &now_s)?;
     let ended = sub
         .current_period_end
         .as_deref()
         .and_then(parse_ts)
         .unwrap_or(now);
-    let mail = NewMail {
-        user_id: Some(sub.user_id),
-        to: &user.email,
-        template: "subscription_expired",
-        lang,
-        context: json!({
-            "user_name": user.mail_name(&user.email),
-            "plan_name": name,
-            "fallback_plan_name": fallback_name,
-            "ended_at": format_date(ended, settings.tz(), lang),
-            "renew_url": format!("{}/dashboard/subscription", state.frontend_url()),
-        }),
-        expires_at: None,
-        dedupe_key: Some(key.clone()),
-    };
-    outbox::enqueue(conn, &mail, &now_s)?;
+    super::notices::ended(conn, state, sub, default_code, ended, &now_s)?;
     Ok(true)
 }
 

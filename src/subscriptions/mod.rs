@@ -11,6 +11,7 @@ pub mod actions;
 pub mod handlers;
 pub mod jobs;
 pub mod model;
+pub mod notices;
 pub mod repo;
 pub mod service;
 pub mod writes;

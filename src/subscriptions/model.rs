@@ -46,6 +46,8 @@ pub struct SubscriptionRow {
     pub trial_end: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Unix time of the last Stripe event applied (billing.md §9 ordering).
+    pub stripe_event_created: Option<i64>,
     /// From the user's row.
     pub user: UserInfo,
 }

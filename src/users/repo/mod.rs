@@ -210,3 +210,27 @@ pub fn token_check(conn: &Connection, user_id: i64, sid: i64) -> rusqlite::Resul
         language,
     }))
 }
+
+/// The user whose Stripe customer this is.
+pub fn find_by_stripe_customer(conn: &Connection, customer: &str) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM users WHERE stripe_customer_id = ?1",
+        [customer],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Stores the user's Stripe customer when none is stored yet (another user's customer id is left alone).
+pub fn set_stripe_customer_if_empty(
+    conn: &Connection,
+    user_id: i64,
+    customer: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET stripe_customer_id = ?2 WHERE id = ?1 AND stripe_customer_id IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM users WHERE stripe_customer_id = ?2)",
+        rusqlite::params![user_id, customer],
+    )?;
+    Ok(())
+}
