@@ -133,6 +133,7 @@ pub fn domain_routers(max_upload: u64) -> Vec<utoipa_axum::router::OpenApiRouter
         crate::maintenances::router(),
         crate::plans::router(),
         crate::subscriptions::router(),
+        crate::billing::router(),
         crate::garages::router(),
         crate::documents::router(max_upload),
     ]

@@ -37,6 +37,8 @@ pub mod scheduler;
 pub mod telemetry;
 
 // ---- domains ----
+/// Billing through Stripe: the webhook and the event log.
+pub mod billing;
 /// The shared brand and model catalog.
 pub mod catalog;
 /// Document uploads and their analysis.

@@ -1081,3 +1081,76 @@ fn plans_and_set_plan_from_the_command_line() {
         "--until is in the past",
     );
 }
+
+/// `events retry` processes again a Stripe event that failed, and says what became of it.
+#[test]
+fn events_retry_reprocesses_failed_stripe_events() {
+    let dir = installed();
+    let made = run(
+        dir.path(),
+        &[
+            "create-user",
+            "--email",
+            "ada@example.com",
+            "--password-stdin",
+        ],
+        Some("Events-Test-Pass-1\n"),
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    let db = rusqlite::Connection::open(dir.path().join("data/autotrack.db")).unwrap();
+    db.execute_batch("CREATE TRIGGER no_history BEFORE INSERT ON subscription_history BEGIN SELECT RAISE(ABORT, 'history refused'); END;")
+        .unwrap();
+    let mut server = Server::start(dir.path(), &["--stripe-webhook-secret", "whsec_cli"]);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let body = serde_json::json!({"id": "evt_cli", "type": "customer.subscription.created", "created": now,
+        "livemode": false, "data": {"object": {"id": "sub_cli", "customer": "cus_cli", "status": "active",
+        "cancel_at_period_end": false, "metadata": {"user_id": "1", "plan_code": "premium"},
+        "items": {"data": [{"id": "si_1", "price": {"id": "price_unknown"}}]}}}})
+    .to_string();
+    let signature = autotrack::billing::signature::sign(body.as_bytes(), "whsec_cli", now);
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        s,
+        "POST /api/stripe/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nStripe-Signature: {signature}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+
+    let still = run(dir.path(), &["events", "retry"], None);
+    assert!(!still.status.success());
+    assert!(
+        stdout(&still).contains("evt_cli customer.subscription.created: failed")
+            && stdout(&still).contains("history refused"),
+        "{}",
+        stdout(&still)
+    );
+    db.execute_batch("DROP TRIGGER no_history;").unwrap();
+    let done = run(dir.path(), &["events", "retry"], None);
+    assert!(done.status.success(), "{}{}", stdout(&done), stderr(&done));
+    assert!(
+        stdout(&done).contains("evt_cli customer.subscription.created: processed"),
+        "{}",
+        stdout(&done)
+    );
+    let nothing = run(dir.path(), &["events", "retry"], None);
+    assert!(
+        stdout(&nothing).contains("every Stripe event is processed"),
+        "{}",
+        stdout(&nothing)
+    );
+    let plan: String = db
+        .query_row(
+            "SELECT plan_code FROM subscriptions WHERE stripe_subscription_id = 'sub_cli'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(plan, "premium");
+    assert!(server.terminate().success());
+}

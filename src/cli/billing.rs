@@ -1,5 +1,5 @@
-//! The plan commands of an operator without a Stripe account (or before setting one up): `plans list`,
-//! `plans set-price PLAN PRICE_ID` and `user set-plan EMAIL PLAN`.
+//! The billing commands: `plans list`, `plans set-price PLAN PRICE_ID` and `user set-plan EMAIL PLAN` (an
+//! operator without a Stripe account still grants plans), and `events retry` (Stripe events that failed).
 
 use std::process::ExitCode;
 
@@ -38,6 +38,68 @@ pub enum UserAction {
         #[command(flatten)]
         settings: Settings,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsAction {
+    /// Process again the Stripe events that failed or were never processed, oldest first (or one, by id).
+    Retry {
+        /// The event's id in the event log (default: every one not processed).
+        id: Option<i64>,
+        #[command(flatten)]
+        settings: Settings,
+    },
+}
+
+impl EventsAction {
+    pub fn settings(&self) -> &Settings {
+        match self {
+            EventsAction::Retry { settings, .. } => settings,
+        }
+    }
+}
+
+/// `events retry`: one line per event with its outcome; exit 1 when one still fails.
+pub async fn events(state: &AppState, action: EventsAction) -> anyhow::Result<ExitCode> {
+    let EventsAction::Retry { id, .. } = action;
+    let ids: Vec<i64> = match id {
+        Some(id) => vec![id],
+        None => state
+            .db
+            .read(|c| Ok(crate::billing::repo::unprocessed(c)?))
+            .await?
+            .into_iter()
+            .map(|e| e.id)
+            .collect(),
+    };
+    if ids.is_empty() {
+        println!("every Stripe event is processed");
+    }
+    let mut failed = 0;
+    for id in ids {
+        match crate::billing::webhook::retry(state, id).await {
+            Ok(e) => {
+                failed += usize::from(e.status == "failed");
+                let note = e
+                    .error_message
+                    .map(|m| format!(" ({m})"))
+                    .unwrap_or_default();
+                println!(
+                    "#{id} {} {}: {}{note}",
+                    e.stripe_event_id, e.event_type, e.status
+                );
+            }
+            Err(err) => {
+                failed += 1;
+                println!("#{id}: {}", err.describe());
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 impl PlansAction {

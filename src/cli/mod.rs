@@ -116,6 +116,11 @@ pub enum Command {
         #[command(subcommand)]
         action: billing::PlansAction,
     },
+    /// Stripe events: process again those that failed.
+    Events {
+        #[command(subcommand)]
+        action: billing::EventsAction,
+    },
     /// Account administration.
     User {
         #[command(subcommand)]
@@ -275,6 +280,10 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Plans { action } => {
             init_logs(action.settings());
             billing::plans(&offline_state(action.settings())?, action).await
+        }
+        Command::Events { action } => {
+            init_logs(action.settings());
+            billing::events(&offline_state(action.settings())?, action).await
         }
         Command::User { action } => {
             init_logs(action.settings());

@@ -110,6 +110,16 @@ pub fn active_plans(conn: &Connection) -> rusqlite::Result<Vec<PlanRow>> {
     rows.collect()
 }
 
+/// The plan sold at this Stripe price.
+pub fn find_by_stripe_price(conn: &Connection, price: &str) -> rusqlite::Result<Option<PlanRow>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM plans WHERE stripe_price_id = ?1"),
+        [price],
+        plan_row,
+    )
+    .optional()
+}
+
 /// Every plan, active or not.
 pub fn all(conn: &Connection) -> rusqlite::Result<Vec<PlanRow>> {
     let mut stmt = conn.prepare(&format!(

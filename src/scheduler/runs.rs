@@ -178,10 +178,12 @@ pub(super) fn last_success(conn: &Connection, job: &str) -> rusqlite::Result<Opt
     .map(Option::flatten)
 }
 
-/// `prune_logs`: old job runs and old sent or expired mail.
+/// `prune_logs`: old job runs, old sent or expired mail, and Stripe events processed or ignored 90 days ago.
 pub(super) async fn prune_logs(state: &AppState, _ctx: &JobCtx) -> anyhow::Result<JobOutcome> {
-    let month_ago = ts(state.clock.now() - chrono::Duration::days(30));
-    let (runs, mails) = state
+    let now = state.clock.now();
+    let month_ago = ts(now - chrono::Duration::days(30));
+    let quarter_ago = ts(now - chrono::Duration::days(90));
+    let (runs, mails, events) = state
         .db
         .write(move |tx| {
             let runs = tx.execute(
@@ -189,11 +191,12 @@ pub(super) async fn prune_logs(state: &AppState, _ctx: &JobCtx) -> anyhow::Resul
                 [&month_ago],
             )?;
             let mails = crate::mail::outbox::prune(tx, &month_ago)?;
-            Ok((runs, mails))
+            let events = crate::billing::repo::prune(tx, &quarter_ago)?;
+            Ok((runs, mails, events))
         })
         .await?;
     Ok(JobOutcome::new(
-        (runs + mails) as i64,
-        format!("{runs} job runs and {mails} mails pruned"),
+        (runs + mails + events) as i64,
+        format!("{runs} job runs, {mails} mails and {events} Stripe events pruned"),
     ))
 }

@@ -11,6 +11,7 @@ mod helpers;
 
 mod analysis;
 mod auth;
+mod billing;
 mod conventions;
 mod documents;
 mod garages;

@@ -1,0 +1,28 @@
+//! Billing through Stripe (billing.md §9, §10): the signed webhook that applies Stripe's events to subscriptions,
+//! and the admin event log. The Stripe API client (checkout, portal, invoices) comes next.
+//!
+//! Tables owned: `stripe_events` (subscriptions are written through `subscriptions::repo`).
+//! Routes: `POST /api/stripe/` and `/api/webhooks/stripe/`, `/api/events/…` (admin).
+
+pub mod apply;
+pub mod handlers;
+pub mod model;
+pub mod repo;
+pub mod signature;
+pub mod webhook;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(webhook::stripe_webhook))
+        .routes(routes!(webhook::stripe_webhook_alias))
+        .routes(routes!(handlers::list))
+        .routes(routes!(handlers::get))
+        .routes(routes!(handlers::unprocessed))
+        .routes(routes!(handlers::errors))
+        .routes(routes!(handlers::retry))
+}
