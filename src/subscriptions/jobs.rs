@@ -57,24 +57,27 @@ fn end_one(
 
 /// `expire_subscriptions`.
 pub async fn expire_subscriptions(state: &AppState, ctx: &JobCtx) -> anyhow::Result<JobOutcome> {
+    // A batch per transaction: one commit (one fsync) per batch rather than per subscription, and bounded memory
+    // however many periods end at once. Each row is still ended only if it is still due.
+    const BATCH: i64 = 500;
     let now = state.clock.now();
-    let now_s = ts(now);
-    let due = state
-        .db
-        .read(move |c| Ok(repo::locally_past_end(c, &now_s)?))
-        .await?;
     let mut ended = 0;
-    for sub in due {
-        if ctx.stopping() {
-            break;
-        }
+    while !ctx.stopping() {
         let st = state.clone();
-        if state
+        let (found, done) = state
             .db
-            .write(move |tx| Ok(end_one(tx, &st, &sub, now)?))
-            .await?
-        {
-            ended += 1;
+            .write(move |tx| {
+                let due = repo::locally_past_end(tx, &ts(now), BATCH)?;
+                let mut done = 0;
+                for sub in &due {
+                    done += i64::from(end_one(tx, &st, sub, now)?);
+                }
+                Ok((due.len() as i64, done))
+            })
+            .await?;
+        ended += done;
+        if found < BATCH || done == 0 {
+            break;
         }
     }
     if ended > 0 {

@@ -309,12 +309,17 @@ pub fn scheduled_count(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// Locally managed entitling subscriptions whose period ended at `now` or before (`expire_subscriptions`).
-pub fn locally_past_end(conn: &Connection, now: &str) -> rusqlite::Result<Vec<SubscriptionRow>> {
+pub fn locally_past_end(
+    conn: &Connection,
+    now: &str,
+    limit: i64,
+) -> rusqlite::Result<Vec<SubscriptionRow>> {
     conn.prepare(&format!(
         "{SELECT} WHERE s.stripe_subscription_id IS NULL AND s.status IN {ENTITLING} \
-         AND s.current_period_end IS NOT NULL AND s.current_period_end <= ?1 ORDER BY s.current_period_end, s.id"
+         AND s.current_period_end IS NOT NULL AND s.current_period_end <= ?1 ORDER BY s.current_period_end, s.id \
+         LIMIT ?2"
     ))?
-    .query_map([now], row)?
+    .query_map(params![now, limit], row)?
     .collect()
 }
 
