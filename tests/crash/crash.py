@@ -3,7 +3,8 @@
 
 Each cycle starts `autotrack serve` on the same data directory (real SMTP server: aiosmtpd on loopback), runs
 writers for a random 0.3-2 s, then kills the server with SIGKILL. Writers create, change and delete maintenance
-records, upload documents and register users (each registration queues mail). A write counts as acknowledged
+records, upload documents, register users (each registration queues mail) and deliver signed Stripe webhook events
+(each event that activates or ends a subscription queues a notification and a mail). A write counts as acknowledged
 when its answer arrived; a write cut by the kill is "in doubt" and may or may not have happened (a writer stops at
 its first cut request: the server is gone).
 
@@ -12,6 +13,10 @@ After the last cycle the server is started once more and the script checks:
     gone; documents download with their bytes; registered users exist, and a sample of them logs in);
   - PRAGMA integrity_check is ok and PRAGMA foreign_key_check finds nothing; the per-owner record counters agree
     with the records;
+  - every Stripe event is stored once and processed: after a last redelivery of the events whose answer a kill
+    cut (as Stripe retries), none is left `received` or `failed`; each processed `invoice.paid` is one
+    `payment_succeeded` history row (applied once, however often delivered); each subscription shows the state
+    of the newest event applied to it;
   - every outbox mail is delivered: each row reaches `sent` and its Message-ID is in the mailbox; a Message-ID
     arrives twice only for a row that a kill left `sending` (sent, but not yet marked) - counted and reported;
   - no answer was a 5xx.
@@ -22,6 +27,8 @@ Needs aiosmtpd in the Python given by --python (scripts/test.sh installs it). Ex
 import argparse
 import email
 import glob
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -36,6 +43,7 @@ import threading
 import time
 
 PASSWORD = "Crash-Test-Pass-1"
+WEBHOOK_SECRET = "whsec_crash_test"
 # A 1x1 PNG: uploads are checked by content, so it must be a real image.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -102,6 +110,8 @@ class Ledger:
         self.documents = {}   # id -> (owner email, bytes, set of {True (present), False (deleted)})
         self.users = set()    # acknowledged registrations
         self.doubt_users = set()
+        self.events = {}      # Stripe event id -> (body bytes, acknowledged: bool)
+        self.event_seq = {}   # payer user id -> next event number
         self.server_errors = []
         self.acks = 0
         self.doubts = 0
@@ -185,6 +195,69 @@ def document_writer(port, owner, token, ledger, stop, rng):
         time.sleep(0.05)
 
 
+def deliver(api, body):
+    """One signed delivery, as Stripe sends it; the answer's status member, or None when the kill cut it."""
+    t = int(time.time())
+    sig = hmac.new(WEBHOOK_SECRET.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    api.token = None
+    try:
+        if api.conn is None:
+            api.conn = http.client.HTTPConnection("127.0.0.1", api.port, timeout=30)
+        api.conn.request("POST", "/api/stripe/", body, {"Content-Type": "application/json",
+                                                         "Stripe-Signature": f"t={t},v1={sig}"})
+        res = api.conn.getresponse()
+        payload = res.read()
+    except (OSError, http.client.HTTPException):
+        api.conn = None
+        return None
+    try:
+        return res.status, json.loads(payload)
+    except ValueError:
+        return res.status, payload
+
+
+def webhook_writer(port, payers, ledger, stop, rng):
+    """Stripe's side: per payer, a subscription's events with rising times (created, paid, updated with the
+    cancellation flag toggled, a failed payment now and then), and redeliveries of earlier events."""
+    api = Api(port)
+    base = 1_800_000_000
+    while not stop.is_set():
+        with ledger.lock:
+            earlier = list(ledger.events)
+        if earlier and rng.random() < 0.2:
+            eid = rng.choice(earlier)
+            body = ledger.events[eid][0]
+        else:
+            uid = rng.choice(payers)
+            with ledger.lock:
+                k = ledger.event_seq.get(uid, 0)
+                ledger.event_seq[uid] = k + 1
+            kind = ["customer.subscription.created", "invoice.paid", "customer.subscription.updated",
+                    "invoice.payment_failed", "invoice.paid"][min(k, 1) if k < 2 else 2 + (k % 3)]
+            sub = {"id": f"sub_crash_{uid}", "object": "subscription", "customer": f"cus_crash_{uid}",
+                   "status": "active", "cancel_at_period_end": k % 2 == 1, "metadata": {"user_id": str(uid)},
+                   "items": {"data": [{"id": f"si_{uid}", "price": {"id": "price_crash"},
+                                       "current_period_start": base, "current_period_end": base + 30 * 86400}]}}
+            invoice = {"id": f"in_crash_{uid}_{k}", "object": "invoice", "customer": f"cus_crash_{uid}",
+                       "subscription": f"sub_crash_{uid}", "amount_paid": 999, "amount_due": 999, "currency": "eur",
+                       "attempt_count": 1}
+            obj = sub if kind.startswith("customer.") else invoice
+            eid = f"evt_crash_{uid}_{k}"
+            body = json.dumps({"id": eid, "object": "event", "type": kind, "created": base + k, "livemode": False,
+                               "data": {"object": obj}}).encode()
+            with ledger.lock:
+                ledger.events[eid] = (body, False)
+        r = deliver(api, body)
+        if r is None:
+            ledger.doubts += 1
+            return
+        ledger.error(f"webhook {eid}", *r)
+        if r[0] == 200:
+            with ledger.lock:
+                ledger.events[eid] = (body, True)
+                ledger.acks += 1
+
+
 def registrar(port, cycle, ledger, stop, rng):
     api = Api(port)
     n = 0
@@ -238,7 +311,8 @@ def main():
                              "aiosmtpd.handlers.Mailbox", maildir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = dict(os.environ, AUTOTRACK_DATA_DIR=data, AUTOTRACK_LISTEN=f"127.0.0.1:{port}", AUTOTRACK_OTP_POLICY="off",
                AUTOTRACK_RATE_LIMITS="off", AUTOTRACK_DEFAULT_PLAN="premium", AUTOTRACK_LOG="warn", AUTOTRACK_OCR="off",
-               AUTOTRACK_SMTP_HOST="127.0.0.1", AUTOTRACK_SMTP_PORT=str(smtp_port), AUTOTRACK_SMTP_SECURITY="none")
+               AUTOTRACK_SMTP_HOST="127.0.0.1", AUTOTRACK_SMTP_PORT=str(smtp_port), AUTOTRACK_SMTP_SECURITY="none",
+               AUTOTRACK_STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET)
     db = os.path.join(data, "autotrack.db")
     log = open(os.path.join(work, "server.log"), "ab")
     ledger = Ledger()
@@ -266,11 +340,21 @@ def main():
                                                                   "license_plate": f"AB-{i:03d}-CD"})
             assert r and r[0] == 201, r
             owners.append((addr, r[1]["id"]))
+        # Payers: users whose Stripe subscription the webhook writer changes.
+        payers = []
+        for i in range(3):
+            addr = f"payer{i}@crash.example"
+            r = Api(port).call("POST", "/api/users/register", {"email": addr, "password": PASSWORD, "password_confirm": PASSWORD,
+                                                                "first_name": "Payer", "last_name": str(i)})
+            assert r and r[0] == 201, r
+            ledger.users.add(addr)
+            payers.append(r[1]["user"]["id"])
         # The owners' plan must not stop the writers (premium allows 200 records a month).
         server.kill()
         server.wait()
         conn = sqlite3.connect(db)
         conn.execute("UPDATE plans SET limit_maintenances_per_month = -1, limit_documents = -1 WHERE code = 'premium'")
+        conn.execute("UPDATE plans SET stripe_price_id = 'price_crash' WHERE code = 'standard'")
         conn.commit()
         conn.close()
 
@@ -284,6 +368,7 @@ def main():
                 threads.append(threading.Thread(target=record_writer, args=(port, addr, token, vehicle, ledger, stop, random.Random(rng.random()))))
             threads.append(threading.Thread(target=document_writer, args=(port, owners[0][0], login(port, owners[0][0]), ledger, stop, random.Random(rng.random()))))
             threads.append(threading.Thread(target=registrar, args=(port, cycle, ledger, stop, random.Random(rng.random()))))
+            threads.append(threading.Thread(target=webhook_writer, args=(port, payers, ledger, stop, random.Random(rng.random()))))
             for t in threads:
                 t.start()
             time.sleep(rng.uniform(0.3, 2.0))
@@ -298,8 +383,14 @@ def main():
                 print(f"  cycle {cycle + 1}/{args.cycles}: {ledger.acks} acknowledged writes, {ledger.doubts} in doubt, "
                       f"{time.time() - started:.0f} s", flush=True)
 
-        # Final start: everything must be there, and the outbox must drain.
+        # Final start: Stripe redelivers what was never acknowledged; everything must be there, the outbox drains.
         server = start()
+        api = Api(port)
+        for eid, (body, acked) in sorted(ledger.events.items()):
+            if not acked:
+                r = deliver(api, body)
+                if r is None or r[0] != 200:
+                    ledger.server_errors.append(f"redelivery of {eid}: {r}")
         failures = check(port, db, maildir, ledger, in_doubt_mail)
     finally:
         if server and server.poll() is None:
@@ -367,6 +458,7 @@ def check(port, db, maildir, ledger, in_doubt_mail):
                     if not conn.execute("SELECT 1 FROM mail_outbox WHERE to_email = ? AND template = 'welcome'", (u,)).fetchone()]
     if missing_rows:
         failures.append(f"acknowledged registrations without their welcome mail queued: {missing_rows[:5]}")
+    failures += check_events(conn, ledger)
     conn.close()
 
     # The outbox drains: a killed run holds the deliver_mail lease for up to 30 s.
@@ -401,6 +493,44 @@ def check(port, db, maildir, ledger, in_doubt_mail):
     print(f"  checked {len(ledger.records)} records, {len(ledger.documents)} documents, {len(ledger.users)} users, "
           f"{len(rows)} outbox mails ({twice} delivered twice after a kill in their sending window, "
           f"{len(in_doubt_mail)} rows were in that window at a kill)", flush=True)
+    return failures
+
+
+def check_events(conn, ledger):
+    """Each event stored once and processed; each processed invoice.paid applied once; each subscription in the
+    state of the newest event applied to it."""
+    failures = []
+    rows = {r[0]: r[1:] for r in conn.execute("SELECT stripe_event_id, status, error_message FROM stripe_events")}
+    for eid in ledger.events:
+        if eid not in rows:
+            failures.append(f"Stripe event {eid}: delivered and acknowledged, not stored")
+        elif rows[eid][0] not in ("processed", "ignored"):
+            failures.append(f"Stripe event {eid}: left {rows[eid][0]} ({rows[eid][1]})")
+    for sid, sub_id, flag, created in conn.execute(
+            "SELECT stripe_subscription_id, id, cancel_at_period_end, stripe_event_created FROM subscriptions "
+            "WHERE stripe_subscription_id IS NOT NULL"):
+        paid = conn.execute(
+            "SELECT count(*) FROM stripe_events WHERE event_type = 'invoice.paid' AND status = 'processed' "
+            "AND json_extract(payload, '$.data.object.subscription') = ?", (sid,)).fetchone()[0]
+        rows_paid = conn.execute("SELECT count(*) FROM subscription_history WHERE subscription_id = ? "
+                                 "AND event_type = 'payment_succeeded'", (sub_id,)).fetchone()[0]
+        if paid != rows_paid:
+            failures.append(f"{sid}: {paid} invoice.paid events processed, {rows_paid} payment_succeeded rows")
+        newest = conn.execute(
+            "SELECT max(stripe_created) FROM stripe_events WHERE status = 'processed' "
+            "AND (json_extract(payload, '$.data.object.id') = ? OR json_extract(payload, '$.data.object.subscription') = ?)",
+            (sid, sid)).fetchone()[0]
+        if newest is not None and created != newest:
+            failures.append(f"{sid}: last applied event time {created}, newest processed event {newest}")
+        last_sub_event = conn.execute(
+            "SELECT payload FROM stripe_events WHERE status = 'processed' AND json_extract(payload, '$.data.object.id') = ? "
+            "AND event_type LIKE 'customer.subscription.%' ORDER BY stripe_created DESC LIMIT 1", (sid,)).fetchone()
+        if last_sub_event:
+            want = json.loads(last_sub_event[0])["data"]["object"]["cancel_at_period_end"]
+            if bool(flag) != want:
+                failures.append(f"{sid}: cancel_at_period_end {bool(flag)}, the newest subscription event says {want}")
+    print(f"  checked {len(ledger.events)} Stripe events ({sum(1 for _, a in ledger.events.values() if a)} acknowledged "
+          f"before a kill or the end)", flush=True)
     return failures
 
 
