@@ -20,23 +20,23 @@ pub enum Outcome {
     Ignored(String),
 }
 
-fn ignored(note: &str) -> anyhow::Result<Outcome> {
+pub(super) fn ignored(note: &str) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ignored(note.to_owned()))
 }
 
-fn text<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+pub(super) fn text<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     path.iter()
         .try_fold(v, |v, k| v.get(k))?
         .as_str()
         .filter(|s| !s.is_empty())
 }
 
-fn int(v: &Value, path: &[&str]) -> Option<i64> {
+pub(super) fn int(v: &Value, path: &[&str]) -> Option<i64> {
     path.iter().try_fold(v, |v, k| v.get(k))?.as_i64()
 }
 
 /// A reference that Stripe sends as an id or, expanded, as an object with an `id`.
-fn id_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+pub(super) fn id_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     let r = v.get(key)?;
     r.as_str()
         .or_else(|| r.get("id")?.as_str())
@@ -75,8 +75,8 @@ pub fn apply(
             subscription_changed(conn, state, e, o, now)
         }
         "customer.subscription.deleted" => subscription_deleted(conn, state, e, o, now),
-        "invoice.paid" => invoice_paid(conn, state, e, o, now),
-        "invoice.payment_failed" => payment_failed(conn, state, e, o, now),
+        "invoice.paid" => super::invoices::invoice_paid(conn, state, e, o, now),
+        "invoice.payment_failed" => super::invoices::payment_failed(conn, state, e, o, now),
         _ => ignored("event type not handled"),
     }
 }
@@ -96,7 +96,7 @@ fn user_of(conn: &Connection, first: Option<i64>, o: &Value) -> anyhow::Result<O
 }
 
 /// `Some(note)` when the event is older than the last one applied to the subscription, or it was deleted.
-fn stale(sub: &SubscriptionRow, e: &Envelope) -> Option<&'static str> {
+pub(super) fn stale(sub: &SubscriptionRow, e: &Envelope) -> Option<&'static str> {
     if sub
         .stripe_event_created
         .is_some_and(|last| e.created < last)
@@ -110,7 +110,7 @@ fn stale(sub: &SubscriptionRow, e: &Envelope) -> Option<&'static str> {
 }
 
 /// After a change: superseding and the first-time confirmation when the subscription is now entitling.
-fn after_change(
+pub(super) fn after_change(
     conn: &Connection,
     state: &AppState,
     id: i64,
@@ -379,129 +379,5 @@ fn subscription_deleted(
     }
     let ended_at = DateTime::<Utc>::from_timestamp(ended, 0).unwrap_or(now);
     notices::ended(conn, state, &sub, &fallback, ended_at, &now_s)?;
-    Ok(Outcome::Processed)
-}
-
-/// The subscription an invoice is for: `subscription`, or `parent.subscription_details.subscription`.
-fn invoice_subscription(conn: &Connection, o: &Value) -> anyhow::Result<Option<SubscriptionRow>> {
-    let sid = id_of(o, "subscription").or_else(|| {
-        o.get("parent")
-            .and_then(|p| p.get("subscription_details"))
-            .and_then(|d| id_of(d, "subscription"))
-    });
-    Ok(match sid {
-        Some(sid) => repo::find_by_stripe_id(conn, sid)?,
-        None => None,
-    })
-}
-
-/// The known, current subscription an invoice is for, or why its event is ignored.
-fn invoice_target(
-    conn: &Connection,
-    e: &Envelope,
-    o: &Value,
-) -> anyhow::Result<Result<SubscriptionRow, Outcome>> {
-    let Some(sub) = invoice_subscription(conn, o)? else {
-        return Ok(Err(Outcome::Ignored(
-            "not the invoice of a known subscription".into(),
-        )));
-    };
-    match stale(&sub, e) {
-        Some(note) => Ok(Err(Outcome::Ignored(note.into()))),
-        None => Ok(Ok(sub)),
-    }
-}
-
-/// Moves the status to `to` when it is one of `from`, records the event's time; returns the status after.
-fn move_status<'a>(
-    conn: &Connection,
-    sub: &'a SubscriptionRow,
-    from: &[&str],
-    to: &'a str,
-    e: &Envelope,
-    now: &str,
-) -> anyhow::Result<&'a str> {
-    let status = if from.contains(&sub.status.as_str()) {
-        repo::set_status(conn, sub.id, to, now)?;
-        to
-    } else {
-        sub.status.as_str()
-    };
-    repo::touch_event(conn, sub.id, e.created, now)?;
-    Ok(status)
-}
-
-fn invoice_paid(
-    conn: &Connection,
-    state: &AppState,
-    e: &Envelope,
-    o: &Value,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Outcome> {
-    let sub = match invoice_target(conn, e, o)? {
-        Ok(sub) => sub,
-        Err(outcome) => return Ok(outcome),
-    };
-    let now_s = ts(now);
-    let was = repo::was_entitling(conn, sub.id)?;
-    let status = move_status(
-        conn,
-        &sub,
-        &["past_due", "unpaid", "incomplete"],
-        "active",
-        e,
-        &now_s,
-    )?;
-    let paid = int(o, &["amount_paid"]).unwrap_or(0);
-    let meta =
-        json!({"invoice_id": text(o, &["id"]), "amount_paid": crate::money::format_cents(paid)});
-    repo::history(
-        conn,
-        sub.id,
-        "payment_succeeded",
-        Some(&sub.status),
-        Some(status),
-        &meta,
-        &now_s,
-    )?;
-    after_change(conn, state, sub.id, was, &now_s)?;
-    Ok(Outcome::Processed)
-}
-
-fn payment_failed(
-    conn: &Connection,
-    state: &AppState,
-    e: &Envelope,
-    o: &Value,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Outcome> {
-    let sub = match invoice_target(conn, e, o)? {
-        Ok(sub) => sub,
-        Err(outcome) => return Ok(outcome),
-    };
-    let now_s = ts(now);
-    // A never-paid (`incomplete`) subscription stays so: it never becomes entitling through a failure.
-    let status = move_status(conn, &sub, &["active", "trialing"], "past_due", e, &now_s)?;
-    let invoice = text(o, &["id"]).unwrap_or("");
-    let attempt_count = int(o, &["attempt_count"]).unwrap_or(1);
-    let meta = json!({"invoice_id": invoice, "attempt_count": attempt_count});
-    repo::history(
-        conn,
-        sub.id,
-        "payment_failed",
-        Some(&sub.status),
-        Some(status),
-        &meta,
-        &now_s,
-    )?;
-    let failed = notices::FailedPayment {
-        invoice_id: invoice,
-        attempt_count,
-        amount_cents: int(o, &["amount_due"]).unwrap_or(0),
-        currency: text(o, &["currency"]).unwrap_or("eur"),
-        next_attempt: int(o, &["next_payment_attempt"])
-            .and_then(|t| DateTime::<Utc>::from_timestamp(t, 0)),
-    };
-    notices::payment_failed(conn, state, &sub, &failed, &now_s)?;
     Ok(Outcome::Processed)
 }

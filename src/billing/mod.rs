@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod handlers;
+pub mod invoices;
 pub mod model;
 pub mod repo;
 pub mod signature;
