@@ -36,6 +36,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub token_cache: Arc<crate::auth::token_cache::TokenCache>,
     pub mailer: Option<Mailer>,
+    /// The Stripe API, when a secret key is set.
+    pub stripe: Option<crate::billing::client::Stripe>,
     pub templates: Arc<Templates>,
     pub throttles: Arc<Throttles>,
     /// Base of absolute URLs in answers (`AUTOTRACK_PUBLIC_URL`, or the bound address).
@@ -58,6 +60,7 @@ impl AppState {
         let db = Db::open(&config.db_path(), config.db_synchronous, config.db_readers)?;
         let mailer = Mailer::from_config(&config).context("while configuring SMTP")?;
         let templates = Templates::load(&config).context("while loading mail templates")?;
+        let stripe = crate::billing::client::Stripe::from_config(&config.stripe)?;
         Ok(AppState {
             public_url: config.public_url_for(bound),
             db,
@@ -66,6 +69,7 @@ impl AppState {
             hasher: PasswordHasher::new(config.hash_concurrency),
             token_cache: Arc::default(),
             mailer,
+            stripe,
             templates: Arc::new(templates),
             throttles: Arc::new(Throttles::new(config.rate_limits.clone())),
             started: Instant::now(),

@@ -5,9 +5,11 @@
 //! Routes: `POST /api/stripe/` and `/api/webhooks/stripe/`, `/api/events/…` (admin).
 
 pub mod apply;
+pub mod client;
 pub mod handlers;
 pub mod invoices;
 pub mod model;
+pub mod payments;
 pub mod repo;
 pub mod signature;
 pub mod webhook;
@@ -21,6 +23,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(webhook::stripe_webhook))
         .routes(routes!(webhook::stripe_webhook_alias))
+        .routes(routes!(payments::checkout))
+        .routes(routes!(payments::portal))
+        .routes(routes!(payments::invoices))
         .routes(routes!(handlers::list))
         .routes(routes!(handlers::get))
         .routes(routes!(handlers::unprocessed))

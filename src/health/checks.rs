@@ -16,6 +16,8 @@ use crate::money::round2_f64;
 pub struct HealthCache {
     pub(super) smtp: Mutex<Option<(Instant, Check)>>,
     smtp_refresh: tokio::sync::Mutex<()>,
+    stripe: Mutex<Option<(Instant, Check)>>,
+    stripe_refresh: tokio::sync::Mutex<()>,
     db: Mutex<Option<(Instant, DbCheck)>>,
     db_refresh: tokio::sync::Mutex<()>,
     pub(super) ocr_refresh: tokio::sync::Mutex<()>,
@@ -85,6 +87,30 @@ pub(super) async fn check_smtp(state: &AppState) -> Check {
         Ok(Err(e)) => Check::error(short(&format!("{e:#}"))),
         Err(_) => Check::error("timeout after 5 seconds".to_owned()),
     }
+}
+
+/// An authenticated Stripe read (`GET /v1/balance`, 5 s).
+pub(super) async fn check_stripe(state: &AppState) -> Check {
+    let Some(stripe) = &state.stripe else {
+        return Check::disabled();
+    };
+    let started = Instant::now();
+    match stripe.check().await {
+        Ok(()) => Check::ok(Some(elapsed_ms(started))),
+        Err(f) if f.timed_out => Check::error("timeout after 5 seconds".to_owned()),
+        Err(f) => Check::error(short(&match f.status {
+            Some(status) => format!("Stripe answered {status}"),
+            None => f.message,
+        })),
+    }
+}
+
+pub(super) async fn cached_stripe(state: &AppState) -> Check {
+    let cache = &state.health_cache;
+    cached(&cache.stripe, &cache.stripe_refresh, EXTERNAL_CACHE, || {
+        check_stripe(state)
+    })
+    .await
 }
 
 /// A result younger than `max_age` from `slot`, else a fresh `check` (one at a time: callers that arrive while it
@@ -160,14 +186,15 @@ fn check_ocr(state: &AppState) -> Check {
 
 /// All checks and the overall status.
 pub(super) async fn overall(state: &AppState) -> Health {
-    let (db, smtp) = tokio::join!(cached_db(state), cached_smtp(state));
+    let (db, smtp, stripe) =
+        tokio::join!(cached_db(state), cached_smtp(state), cached_stripe(state));
     let database = match &db {
         Ok((_, latency)) => Check::ok(Some(*latency)),
         Err(e) => Check::error(e.clone()),
     };
     let checks = Checks {
         database,
-        stripe: Check::disabled(),
+        stripe,
         smtp,
         ocr: check_ocr(state),
         scheduler: check_scheduler(state),

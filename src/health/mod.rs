@@ -15,7 +15,7 @@ pub use checks::HealthCache;
 use checks::{cached_db, cached_smtp, check_smtp, overall, remember, short};
 use model::{
     CheckStatus, DbDown, DbHealthy, DbStats, Health, OcrDown, OcrHealth, OverallStatus,
-    ServiceStatus, SmtpDown, SmtpHealth, StripeHealth,
+    ServiceStatus, SmtpDown, SmtpHealth, StripeDown, StripeHealth,
 };
 
 use crate::app::AppState;
@@ -126,14 +126,50 @@ pub async fn health_smtp(
     }
 }
 
-/// The Stripe check (disabled until billing exists).
-#[utoipa::path(get, path = "/api/health/stripe", tag = "health", responses((status = 200, description = "disabled", body = StripeHealth)))]
-pub async fn health_stripe() -> Json<StripeHealth> {
-    Json(StripeHealth {
-        status: ServiceStatus::Disabled,
-        stripe: "not_configured",
-        message: "Stripe API key not configured",
-    })
+/// The Stripe check, run fresh: an authenticated read with the configured key (5 s).
+#[utoipa::path(get, path = "/api/health/stripe", tag = "health",
+    responses((status = 200, description = "connected or disabled", body = StripeHealth), (status = 503, description = "error or timeout", body = StripeDown)))]
+pub async fn health_stripe(State(state): State<AppState>) -> Response {
+    let Some(stripe) = &state.stripe else {
+        return Json(StripeHealth {
+            status: ServiceStatus::Disabled,
+            stripe: "not_configured",
+            message: Some("Stripe API key not configured"),
+            livemode: None,
+        })
+        .into_response();
+    };
+    match stripe.check().await {
+        Ok(()) => Json(StripeHealth {
+            status: ServiceStatus::Healthy,
+            stripe: "connected",
+            message: None,
+            livemode: state.config.stripe.live(),
+        })
+        .into_response(),
+        Err(f) => {
+            let (stripe, error) = if f.timed_out {
+                (
+                    "timeout",
+                    Some("Request timeout after 5 seconds".to_owned()),
+                )
+            } else if f.status.is_some() {
+                ("error", None)
+            } else {
+                ("error", Some(short(&f.message)))
+            };
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(StripeDown {
+                    status: ServiceStatus::Unhealthy,
+                    stripe,
+                    http_status: f.status.filter(|_| !f.timed_out),
+                    error,
+                }),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// The OCR check: a worker process loads the models (once; a success is remembered).

@@ -196,14 +196,35 @@ pub struct SmtpDown {
     pub outbox_pending: i64,
 }
 
-/// `GET /api/health/stripe/` (billing is not built yet: always not configured).
+/// `GET /api/health/stripe/` with a 200: `healthy`/`connected` with `livemode`, or `disabled`/`not_configured`
+/// with `message`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StripeHealth {
-    /// `disabled`.
     pub status: ServiceStatus,
-    /// `not_configured`.
+    /// `connected` or `not_configured`.
     pub stripe: &'static str,
-    pub message: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub message: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub livemode: Option<bool>,
+}
+
+/// `GET /api/health/stripe/` with a 503: Stripe answered an error status (`http_status`), timed out or could not
+/// be reached (`error`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StripeDown {
+    /// `unhealthy`.
+    pub status: ServiceStatus,
+    /// `error` or `timeout`.
+    pub stripe: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub http_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub error: Option<String>,
 }
 
 /// `GET /api/health/ocr/` with a 200: ready (`healthy`, `ready`, `engine`, `queue_pending`) or `disabled`.

@@ -140,7 +140,7 @@ pub async fn list(
 
 /// The plan resource of a row, in the caller's language.
 pub fn dto(state: &AppState, plan: PlanRow, lang: Lang) -> Plan {
-    plan.into_dto(lang, &state.config.default_plan, false)
+    plan.into_dto(lang, &state.config.default_plan, state.stripe.is_some())
 }
 
 pub async fn get(state: &AppState, is_admin: bool, lang: Lang, id: i64) -> AppResult<Plan> {
@@ -153,7 +153,10 @@ pub async fn get(state: &AppState, is_admin: bool, lang: Lang, id: i64) -> AppRe
 
 pub async fn catalog(state: &AppState, lang: Lang) -> AppResult<Vec<CatalogPlan>> {
     let plans = state.db.read(|c| Ok(repo::active_plans(c)?)).await?;
-    Ok(plans.iter().map(|p| p.catalog(lang, false)).collect())
+    Ok(plans
+        .iter()
+        .map(|p| p.catalog(lang, state.stripe.is_some()))
+        .collect())
 }
 
 /// At start: the configured default plan must exist and be active.

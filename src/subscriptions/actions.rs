@@ -18,7 +18,7 @@ use crate::plans::model::{PlanRow, Resource};
 use crate::plans::service::current_usage;
 
 /// The target of change-plan: `plan_code`, else `newPlanId`, else `plan`; and `immediate`.
-fn read_target(body: Map<String, Value>) -> AppResult<(String, bool)> {
+pub(crate) fn read_target(body: Map<String, Value>) -> AppResult<(String, bool)> {
     let mut input = Input::new(body);
     let code = ["plan_code", "newPlanId", "plan"]
         .into_iter()

@@ -74,7 +74,7 @@ pub fn catalog_shape(
     requires_payment: Option<bool>,
 ) -> AppResult<CurrentSubscription> {
     let plans = plans_by_code(conn)?;
-    let stripe = false;
+    let stripe = state.stripe.is_some();
     let catalog = |code: &str| plans.get(code).map(|p| p.catalog(lang, stripe));
     let plan = catalog(&row.plan_code).ok_or_else(|| {
         AppError::internal(anyhow::anyhow!("subscription {} names no plan", row.id))

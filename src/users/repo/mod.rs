@@ -234,3 +234,14 @@ pub fn set_stripe_customer_if_empty(
     )?;
     Ok(())
 }
+
+/// The user's Stripe customer id, if one was created.
+pub fn stripe_customer(conn: &Connection, user_id: i64) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT stripe_customer_id FROM users WHERE id = ?1",
+        [user_id],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(Option::flatten)
+}
