@@ -13,10 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv="${AUTOTRACK_TEST_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/autotrack/test-venv}"
-if ! "$venv/bin/python" -c "import aiosmtpd, schemathesis" 2>/dev/null; then
-    echo "== installing the test SMTP server (aiosmtpd) and schemathesis into $venv"
+if ! "$venv/bin/python" -c "import aiosmtpd, schemathesis, localstripe" 2>/dev/null; then
+    echo "== installing the test SMTP server (aiosmtpd), schemathesis and localstripe into $venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "schemathesis==4.32.5"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "schemathesis==4.32.5" \
+        "localstripe==1.15.10" "aiohttp==3.14.5"
 fi
 export AUTOTRACK_TEST_PYTHON="$venv/bin/python"
 

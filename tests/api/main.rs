@@ -4,6 +4,9 @@
 #[path = "../common/smtp.rs"]
 mod smtp;
 
+#[path = "../common/stripe.rs"]
+mod stripe;
+
 #[path = "../common/hostile.rs"]
 mod hostile;
 
@@ -24,5 +27,6 @@ mod plans;
 mod security;
 mod sessions;
 mod signups;
+mod stripe_client;
 mod subscriptions;
 mod vehicles;
