@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 PASSWORD = "Fuzz-Test-Pass-1"
@@ -114,6 +115,34 @@ def main():
                AUTOTRACK_DEFAULT_PLAN="premium",
                # A webhook secret, as a billing installation has: unsigned deliveries then answer 400, not 503.
                AUTOTRACK_STRIPE_WEBHOOK_SECRET="whsec_fuzz_unknown_to_the_fuzzer")
+    # Stripe as a paying installation has it: localstripe behind the test double (tests/stripe/), the paid plans
+    # priced there, so that checkout, the portal and the Stripe health check answer as they would in production.
+    stripe_port, stripe_inner = free_port(), free_port()
+    bindir = os.path.dirname(sys.executable)
+    stripe_procs = [
+        subprocess.Popen([os.path.join(bindir, "localstripe"), "--port", str(stripe_inner), "--from-scratch"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "..", "stripe", "fake_stripe.py"),
+                          "--port", str(stripe_port), "--localstripe", f"http://127.0.0.1:{stripe_inner}",
+                          "--compat-subscriptions"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+    ]
+    stripe_base = f"http://127.0.0.1:{stripe_port}"
+    env.update(AUTOTRACK_STRIPE_SECRET_KEY="sk_test_fuzz", AUTOTRACK_STRIPE_API_BASE=stripe_base)
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(urllib.request.Request(stripe_base + "/v1/balance",
+                                   headers={"Authorization": "Bearer sk_test_fuzz"}), timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.05)
+    subprocess.run([args.binary, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+    for code, cents in [("standard", 999), ("premium", 1999)]:
+        data = urllib.parse.urlencode({"currency": "eur", "unit_amount": cents, "recurring[interval]": "month",
+                                       "product_data[name]": code}).encode()
+        req = urllib.request.Request(stripe_base + "/v1/prices", data=data,
+                                     headers={"Authorization": "Bearer sk_test_fuzz"})
+        price = json.loads(urllib.request.urlopen(req, timeout=10).read())["id"]
+        subprocess.run([args.binary, "plans", "set-price", code, price], env=env, check=True, stdout=subprocess.DEVNULL)
     log = open(os.path.join(work, "server.log"), "wb")
     server = subprocess.Popen([args.binary, "serve"], env=env, stdout=log, stderr=log)
     try:
@@ -151,6 +180,9 @@ def main():
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        for p in stripe_procs:
+            p.kill()
+            p.wait()
     with open(os.path.join(work, "server.log"), "rb") as f:
         panics = [l for l in f.read().decode(errors="replace").splitlines() if "panicked" in l]
     failures += [f"server panic: {p[:300]}" for p in panics]
