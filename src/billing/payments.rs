@@ -22,7 +22,7 @@ fn client(state: &AppState) -> AppResult<&Stripe> {
 }
 
 /// Stripe refused or did not answer: 502, the cause logged (never the key).
-fn provider_error(call: &str, f: Failure) -> AppError {
+pub(crate) fn provider_error(call: &str, f: Failure) -> AppError {
     tracing::warn!(call, status = ?f.status, timed_out = f.timed_out, error = %f.message, "stripe call failed");
     AppError::new(Code::ProviderError)
 }

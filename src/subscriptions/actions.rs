@@ -93,17 +93,38 @@ fn check_usage(
     Ok((violations, warnings))
 }
 
-/// `POST change-plan` and `POST {id}/change_plan` (`id`: must be the caller's current subscription).
+/// What a plan change answers: applied (200), waiting for Stripe's confirmation (202), or where to pay.
+pub enum PlanChange {
+    Applied(Box<CurrentSubscription>),
+    Pending(Box<CurrentSubscription>),
+    Checkout(Box<crate::billing::payments::Checkout>),
+}
+
+/// The 200 answer of change-plan: the catalog shape, or (a paid target, paying for the first time) where to pay.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ChangePlanAnswer {
+    Subscription(Box<CurrentSubscription>),
+    Checkout(Box<crate::billing::payments::Checkout>),
+}
+
+/// What the checks decided: done here, or to be done through Stripe.
+enum Step {
+    Done(CurrentSubscription),
+    Stripe(SubscriptionRow, crate::plans::model::PlanRow),
+}
+
+/// `POST change-plan` and `POST {id}/change_plan` (`id`: must be the caller's current subscription), §5.2.
 pub async fn change_plan(
     state: &AppState,
     user: &AuthUser,
     id: Option<i64>,
     body: Map<String, Value>,
-) -> AppResult<CurrentSubscription> {
-    let (target_code, _immediate) = read_target(body)?;
+) -> AppResult<PlanChange> {
+    let (target_code, immediate) = read_target(body)?;
     let (u, at) = (user.clone(), state.clock.now());
     let st = state.clone();
-    state
+    let step = state
         .db
         .write(move |tx| {
             let now = ts(at);
@@ -129,23 +150,113 @@ pub async fn change_plan(
             }
             // A paid target, or leaving a Stripe subscription, goes through Stripe.
             if target.monthly_price_cents > 0 || current.is_stripe_managed() {
-                return Err(billing_not_configured());
+                return Ok(Step::Stripe(current, target));
             }
             repo::set_plan(tx, current.id, &target.code, &now)?;
             let meta = json!({"from": current.plan_code, "to": target.code});
-            repo::history(
-                tx,
-                current.id,
-                "plan_changed",
-                Some(&current.status),
-                Some(&current.status),
-                &meta,
-                &now,
-            )?;
+            let s = Some(current.status.as_str());
+            repo::history(tx, current.id, "plan_changed", s, s, &meta, &now)?;
             let row = repo::find(tx, current.id)?.ok_or_else(AppError::not_found)?;
-            catalog_shape(tx, &st, row, u.lang, Some(false))
+            Ok(Step::Done(catalog_shape(
+                tx,
+                &st,
+                row,
+                u.lang,
+                Some(false),
+            )?))
         })
-        .await
+        .await?;
+    let (current, target) = match step {
+        Step::Done(shape) => return Ok(PlanChange::Applied(Box::new(shape))),
+        Step::Stripe(current, target) => (current, target),
+    };
+    let client = stripe(state)?;
+    let provider = |call| move |f| crate::billing::payments::provider_error(call, f);
+    let Some(sid) = current.stripe_subscription_id.clone() else {
+        // Paying for the first time: Checkout.
+        let mut body = Map::new();
+        body.insert("plan_code".into(), json!(target.code));
+        let checkout = crate::billing::payments::start_checkout(state, user, body).await?;
+        return Ok(PlanChange::Checkout(Box::new(checkout)));
+    };
+    let lang = user.lang;
+    let st = state.clone();
+    if target.monthly_price_cents > 0 {
+        let price = target
+            .stripe_price_id
+            .clone()
+            .ok_or_else(billing_not_configured)?;
+        // A pending price change takes no other parameter: a scheduled cancellation is undone first.
+        if current.cancel_at_period_end {
+            client
+                .set_cancel_at_period_end(&sid, false)
+                .await
+                .map_err(provider("resume subscription"))?;
+        }
+        client
+            .change_price(&sid, &price)
+            .await
+            .map_err(provider("change price"))?;
+        let shape = state
+            .db
+            .write(move |tx| {
+                let now = ts(at);
+                if current.cancel_at_period_end {
+                    let s = Some(current.status.as_str());
+                    repo::history(tx, current.id, "resumed", s, s, &json!({}), &now)?;
+                }
+                repo::set_scheduled(tx, current.id, false, Some(&target.code), &now)?;
+                let row = repo::find(tx, current.id)?.ok_or_else(AppError::not_found)?;
+                catalog_shape(tx, &st, row, lang, Some(false))
+            })
+            .await?;
+        return Ok(PlanChange::Pending(Box::new(shape)));
+    }
+    // A free target for a Stripe subscription: cancel it, at the period end or now.
+    if immediate {
+        client
+            .cancel_now(&sid)
+            .await
+            .map_err(provider("cancel subscription"))?;
+    } else {
+        client
+            .set_cancel_at_period_end(&sid, true)
+            .await
+            .map_err(provider("cancel subscription"))?;
+    }
+    let shape = state
+        .db
+        .write(move |tx| {
+            let now = ts(at);
+            let s = Some(current.status.as_str());
+            let row = if immediate {
+                repo::set_status(tx, current.id, "cancelled", &now)?;
+                repo::history(
+                    tx,
+                    current.id,
+                    "cancelled",
+                    s,
+                    Some("cancelled"),
+                    &json!({}),
+                    &now,
+                )?;
+                let id = repo::create_subscription(tx, current.user_id, &target.code, &now)?;
+                repo::find(tx, id)?
+            } else {
+                repo::set_scheduled(tx, current.id, true, Some(&target.code), &now)?;
+                repo::history(tx, current.id, "cancel_scheduled", s, s, &json!({}), &now)?;
+                repo::find(tx, current.id)?
+            };
+            catalog_shape(
+                tx,
+                &st,
+                row.ok_or_else(AppError::not_found)?,
+                lang,
+                Some(false),
+            )
+        })
+        .await?;
+    Ok(PlanChange::Applied(Box::new(shape)))
 }
 
 /// Ends `row` now: `cancelled`, history, and a subscription on the default plan becomes current.
@@ -185,14 +296,8 @@ fn named_or_current(
     }
 }
 
-/// The rules of §5.4 on one subscription; `immediate` ends it now.
-fn cancel_row(
-    conn: &Connection,
-    row: &SubscriptionRow,
-    immediate: bool,
-    default_plan: &str,
-    now: &str,
-) -> AppResult<()> {
+/// The refusals of §5.4 on one subscription.
+fn check_cancel(row: &SubscriptionRow, immediate: bool, default_plan: &str) -> AppResult<()> {
     if row.plan_code == default_plan {
         return Err(AppError::new(Code::CannotCancelDefaultPlan));
     }
@@ -202,24 +307,29 @@ fn cancel_row(
     if row.cancel_at_period_end && !immediate {
         return Err(AppError::new(Code::CancellationAlreadyScheduled));
     }
-    if row.is_stripe_managed() {
-        return Err(billing_not_configured());
+    Ok(())
+}
+
+/// The local effect of a cancellation: now (immediate, or an open-ended local one), else at the period end.
+fn apply_cancel(
+    conn: &Connection,
+    row: &SubscriptionRow,
+    immediate: bool,
+    default_plan: &str,
+    now: &str,
+) -> AppResult<()> {
+    if immediate || (!row.is_stripe_managed() && row.current_period_end.is_none()) {
+        return cancel_now(conn, row, default_plan, now);
     }
-    if immediate || row.current_period_end.is_none() {
-        cancel_now(conn, row, default_plan, now)
-    } else {
-        repo::set_scheduled(conn, row.id, true, Some(default_plan), now)?;
-        repo::history(
-            conn,
-            row.id,
-            "cancel_scheduled",
-            Some(&row.status),
-            Some(&row.status),
-            &json!({}),
-            now,
-        )?;
-        Ok(())
-    }
+    repo::set_scheduled(conn, row.id, true, Some(default_plan), now)?;
+    let s = Some(row.status.as_str());
+    repo::history(conn, row.id, "cancel_scheduled", s, s, &json!({}), now)?;
+    Ok(())
+}
+
+/// The Stripe client, for an action on a Stripe-managed subscription.
+fn stripe(state: &AppState) -> AppResult<&crate::billing::client::Stripe> {
+    state.stripe.as_ref().ok_or_else(billing_not_configured)
 }
 
 /// `POST cancel` (the current subscription) and `POST {id}/cancel` (`immediate` ignored there).
@@ -240,12 +350,32 @@ pub async fn cancel(
     };
     let (u, at) = (user.clone(), state.clock.now());
     let default_plan = state.config.default_plan.clone();
+    let (uu, dp) = (u.clone(), default_plan.clone());
+    let row = state
+        .db
+        .write(move |tx| {
+            let row = named_or_current(tx, &uu, id, &dp, &ts(at))?;
+            check_cancel(&row, immediate, &dp)?;
+            Ok(row)
+        })
+        .await?;
+    // Stripe first: when it refuses, nothing changes here.
+    if let Some(sid) = &row.stripe_subscription_id {
+        let client = stripe(state)?;
+        let done = if immediate {
+            client.cancel_now(sid).await
+        } else {
+            client.set_cancel_at_period_end(sid, true).await
+        };
+        done.map_err(|f| crate::billing::payments::provider_error("cancel subscription", f))?;
+    }
     state
         .db
         .write(move |tx| {
             let now = ts(at);
-            let row = named_or_current(tx, &u, id, &default_plan, &now)?;
-            cancel_row(tx, &row, immediate, &default_plan, &now)?;
+            let row = repo::find(tx, row.id)?.ok_or_else(AppError::not_found)?;
+            check_cancel(&row, immediate, &default_plan)?;
+            apply_cancel(tx, &row, immediate, &default_plan, &now)?;
             reread(tx, row.id, u.lang, at)
         })
         .await
@@ -255,27 +385,37 @@ pub async fn cancel(
 pub async fn resume(state: &AppState, user: &AuthUser, id: Option<i64>) -> AppResult<Subscription> {
     let (u, at) = (user.clone(), state.clock.now());
     let default_plan = state.config.default_plan.clone();
+    let check = |row: &SubscriptionRow| {
+        if entitling(&row.status) && row.cancel_at_period_end {
+            Ok(())
+        } else {
+            Err(AppError::new(Code::NotScheduledForCancellation))
+        }
+    };
+    let uu = u.clone();
+    let row = state
+        .db
+        .write(move |tx| {
+            let row = named_or_current(tx, &uu, id, &default_plan, &ts(at))?;
+            check(&row)?;
+            Ok(row)
+        })
+        .await?;
+    if let Some(sid) = &row.stripe_subscription_id {
+        stripe(state)?
+            .set_cancel_at_period_end(sid, false)
+            .await
+            .map_err(|f| crate::billing::payments::provider_error("resume subscription", f))?;
+    }
     state
         .db
         .write(move |tx| {
             let now = ts(at);
-            let row = named_or_current(tx, &u, id, &default_plan, &now)?;
-            if !(entitling(&row.status) && row.cancel_at_period_end) {
-                return Err(AppError::new(Code::NotScheduledForCancellation));
-            }
-            if row.is_stripe_managed() {
-                return Err(billing_not_configured());
-            }
+            let row = repo::find(tx, row.id)?.ok_or_else(AppError::not_found)?;
+            check(&row)?;
             repo::set_scheduled(tx, row.id, false, None, &now)?;
-            repo::history(
-                tx,
-                row.id,
-                "resumed",
-                Some(&row.status),
-                Some(&row.status),
-                &json!({}),
-                &now,
-            )?;
+            let s = Some(row.status.as_str());
+            repo::history(tx, row.id, "resumed", s, s, &json!({}), &now)?;
             reread(tx, row.id, u.lang, at)
         })
         .await

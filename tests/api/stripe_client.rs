@@ -226,3 +226,258 @@ async fn checkout_portal_invoices_and_health_through_stripe() {
         )
     );
 }
+
+/// Calls Stripe (the fake, forwarding to localstripe) directly, as the test's own Stripe dashboard.
+async fn stripe_post(
+    stripe: &StripeServer,
+    path: &str,
+    form: &[(&str, &str)],
+) -> serde_json::Value {
+    let r = reqwest::Client::new()
+        .post(format!("{}{path}", stripe.base()))
+        .basic_auth("sk_test_autotrack", Some(""))
+        .form(form)
+        .send()
+        .await
+        .expect("stripe call");
+    let status = r.status();
+    let v: serde_json::Value = r.json().await.expect("stripe json");
+    assert!(status.is_success(), "{path}: {v}");
+    v
+}
+
+/// A subscription that exists at Stripe and here (through its signed `customer.subscription.created`): a paid
+/// change waits for Stripe (202), cancellation and resumption go to Stripe first, an immediate cancel deletes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stripe_subscription_changes_through_stripe_first() {
+    let stripe = StripeServer::start();
+    let base = stripe.base();
+    let app = TestApp::spawn_with(
+        &[
+            "--otp-policy",
+            "off",
+            "--stripe-secret-key",
+            "sk_test_autotrack",
+            "--stripe-api-base",
+            &base,
+            "--stripe-webhook-secret",
+            "whsec_client",
+        ],
+        false,
+    )
+    .await;
+    let admin = app.admin("boss@example.com").await;
+    let zoe = app.user("zoe@example.com").await;
+    let (standard_price, premium_price) = (stripe.price(999).await, stripe.price(1999).await);
+    let plans = app.get("/api/plans/?ordering=sort_order", None).await;
+    for (i, price) in [(1, &standard_price), (2, &premium_price)] {
+        let id = plans.body["results"][i]["id"].as_i64().unwrap();
+        let r = app
+            .send(
+                "PATCH",
+                &format!("/api/plans/{id}/"),
+                &admin.access,
+                Some(json!({"stripe_price_id": price})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+
+    // First payment: change-plan answers where to pay.
+    let pay = app
+        .send(
+            "POST",
+            "/api/subscriptions/change-plan",
+            &zoe.access,
+            Some(json!({"plan_code": "standard"})),
+        )
+        .await;
+    assert_eq!(pay.status, 200, "{}", pay.text);
+    assert_eq!(pay.body["requiresPayment"], true, "{}", pay.text);
+    assert!(
+        pay.body["checkoutUrl"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://checkout.stripe.com/")
+    );
+    let customer =
+        app.db_value("SELECT stripe_customer_id FROM users WHERE email = 'zoe@example.com'");
+    let customer = customer.as_str().unwrap().to_owned();
+
+    // Stripe's side: a card, a subscription on Standard, and its event delivered here.
+    let card = stripe_post(
+        &stripe,
+        "/v1/payment_methods",
+        &[
+            ("type", "card"),
+            ("card[number]", "4242424242424242"),
+            ("card[exp_month]", "12"),
+            ("card[exp_year]", "2030"),
+            ("card[cvc]", "123"),
+        ],
+    )
+    .await;
+    let pm = card["id"].as_str().unwrap();
+    stripe_post(
+        &stripe,
+        &format!("/v1/payment_methods/{pm}/attach"),
+        &[("customer", &customer)],
+    )
+    .await;
+    stripe_post(
+        &stripe,
+        &format!("/v1/customers/{customer}"),
+        &[("invoice_settings[default_payment_method]", pm)],
+    )
+    .await;
+    let sub = stripe_post(
+        &stripe,
+        "/v1/subscriptions",
+        &[
+            ("customer", &customer),
+            ("items[0][price]", &standard_price),
+        ],
+    )
+    .await;
+    let sid = sub["id"].as_str().unwrap().to_owned();
+    let now = app.state.clock.now().timestamp();
+    let event = json!({"id": "evt_client_1", "type": "customer.subscription.created", "created": now, "livemode": false,
+        "data": {"object": {"id": sid, "customer": customer, "status": "active", "cancel_at_period_end": false,
+            "metadata": {"user_id": zoe.user_id.to_string()},
+            "items": {"data": [{"id": "si_x", "price": {"id": standard_price}, "current_period_start": now,
+                "current_period_end": now + 30 * 86400}]}}}});
+    let body = serde_json::to_vec(&event).unwrap();
+    let signature = autotrack::billing::signature::sign(&body, "whsec_client", now);
+    let r = TestApp::read(
+        app.client
+            .post(format!("{}/api/stripe/", app.base))
+            .header("content-type", "application/json")
+            .header("stripe-signature", signature)
+            .body(body),
+    )
+    .await;
+    assert_eq!(r.body["status"], "success", "{}", r.text);
+    assert_eq!(
+        app.get("/api/subscriptions/active", Some(&zoe.access))
+            .await
+            .body["plan_code"],
+        "standard"
+    );
+
+    // A paid change: Stripe is asked to change the price; the plan waits for its confirmation.
+    let up = app
+        .send(
+            "POST",
+            "/api/subscriptions/change-plan",
+            &zoe.access,
+            Some(json!({"plan_code": "premium"})),
+        )
+        .await;
+    assert_eq!(up.status, 202, "{}", up.text);
+    assert_eq!(
+        (
+            up.body["plan"]["_id"].as_str(),
+            up.body["pendingPlan"]["_id"].as_str()
+        ),
+        (Some("standard"), Some("premium"))
+    );
+    assert!(up.body["pendingPlanEffectiveDate"].is_null());
+    let requests = stripe.requests().await;
+    let change = requests
+        .iter()
+        .rev()
+        .find(|r| r["method"] == "POST" && r["path"] == format!("/v1/subscriptions/{sid}"))
+        .unwrap();
+    assert_eq!(
+        change["form"]["items"][0]["price"],
+        premium_price.as_str(),
+        "{change}"
+    );
+    assert_eq!(change["form"]["proration_behavior"], "always_invoice");
+
+    // Cancel at the period end, resume, then cancel now: Stripe first each time.
+    let cancel = app
+        .send("POST", "/api/subscriptions/cancel", &zoe.access, None)
+        .await;
+    assert_eq!(
+        (cancel.status, cancel.body["cancel_at_period_end"].as_bool()),
+        (200, Some(true)),
+        "{}",
+        cancel.text
+    );
+    let resume = app
+        .send("POST", "/api/subscriptions/resume", &zoe.access, None)
+        .await;
+    assert_eq!(
+        (resume.status, resume.body["cancel_at_period_end"].as_bool()),
+        (200, Some(false)),
+        "{}",
+        resume.text
+    );
+    stripe
+        .fail(&format!("/v1/subscriptions/{sid}"), 1, 500)
+        .await;
+    let refused = app
+        .send(
+            "POST",
+            "/api/subscriptions/cancel",
+            &zoe.access,
+            Some(json!({"immediate": true})),
+        )
+        .await;
+    assert_eq!(
+        (refused.status, refused.code()),
+        (502, "provider_error"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(
+        app.get("/api/subscriptions/active", Some(&zoe.access))
+            .await
+            .body["status"],
+        "active"
+    );
+    let gone = app
+        .send(
+            "POST",
+            "/api/subscriptions/cancel",
+            &zoe.access,
+            Some(json!({"immediate": true})),
+        )
+        .await;
+    assert_eq!(
+        (gone.status, gone.body["status"].as_str()),
+        (200, Some("cancelled")),
+        "{}",
+        gone.text
+    );
+    assert_eq!(
+        app.get("/api/subscriptions/current", Some(&zoe.access))
+            .await
+            .body["plan"]["_id"],
+        "free"
+    );
+    let calls: Vec<String> = stripe
+        .requests()
+        .await
+        .iter()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with(sid.as_str()))
+                && r["method"] != "GET"
+        })
+        .map(|r| format!("{} {}", r["method"].as_str().unwrap(), r["status"]))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "POST 200",
+            "POST 200",
+            "POST 200",
+            "DELETE 500",
+            "DELETE 200"
+        ],
+        "{calls:?}"
+    );
+}
