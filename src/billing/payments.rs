@@ -86,7 +86,7 @@ pub async fn start_checkout(
     user: &AuthUser,
     body: Map<String, Value>,
 ) -> AppResult<Checkout> {
-    let (code, _) = crate::subscriptions::actions::read_target(body)?;
+    let (code, _) = crate::subscriptions::change::read_target(body)?;
     let (uid, lang) = (user.id, user.lang);
     let default_plan = state.config.default_plan.clone();
     let now = ts(state.clock.now());

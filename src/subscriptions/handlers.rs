@@ -131,14 +131,16 @@ pub async fn stats(
     Ok(Json(service::stats(&state, admin.lang).await?))
 }
 
-fn catalog_answer(c: actions::PlanChange) -> Response {
+fn catalog_answer(c: super::change::PlanChange) -> Response {
     match c {
-        actions::PlanChange::Applied(shape) => {
-            Json(actions::ChangePlanAnswer::Subscription(shape)).into_response()
+        super::change::PlanChange::Applied(shape) => {
+            Json(super::change::ChangePlanAnswer::Subscription(shape)).into_response()
         }
-        actions::PlanChange::Pending(shape) => (StatusCode::ACCEPTED, Json(shape)).into_response(),
-        actions::PlanChange::Checkout(checkout) => {
-            Json(actions::ChangePlanAnswer::Checkout(checkout)).into_response()
+        super::change::PlanChange::Pending(shape) => {
+            (StatusCode::ACCEPTED, Json(shape)).into_response()
+        }
+        super::change::PlanChange::Checkout(checkout) => {
+            Json(super::change::ChangePlanAnswer::Checkout(checkout)).into_response()
         }
     }
 }
@@ -146,20 +148,20 @@ fn catalog_answer(c: actions::PlanChange) -> Response {
 /// Change the plan: a free target applies now (or, from a Stripe subscription, at its period end); a paid one
 /// answers a Checkout Session, or (a Stripe subscription already) 202 until Stripe confirms the new price.
 #[utoipa::path(post, path = "/api/subscriptions/change-plan", tag = "subscriptions", security(("bearer" = [])), request_body = ChangePlanBody,
-    responses((status = 200, body = actions::ChangePlanAnswer, description = "applied or scheduled; a paid target answers the checkout object"), (status = 202, body = CurrentSubscription, description = "waiting for Stripe"), (status = 400, description = "validation_error, invalid_plan, already_on_plan or plan_change_not_allowed"), (status = 502, description = "provider_error"), (status = 503, description = "billing_not_configured")))]
+    responses((status = 200, body = super::change::ChangePlanAnswer, description = "applied or scheduled; a paid target answers the checkout object"), (status = 202, body = CurrentSubscription, description = "waiting for Stripe"), (status = 400, description = "validation_error, invalid_plan, already_on_plan or plan_change_not_allowed"), (status = 502, description = "provider_error"), (status = 503, description = "billing_not_configured")))]
 pub async fn change_plan(
     State(state): State<AppState>,
     user: AuthUser,
     JsonBody(body): JsonBody,
 ) -> AppResult<Response> {
     Ok(catalog_answer(
-        actions::change_plan(&state, &user, None, body).await?,
+        super::change::change_plan(&state, &user, None, body).await?,
     ))
 }
 
 /// Change the plan of the caller's current subscription, named by id.
 #[utoipa::path(post, path = "/api/subscriptions/{id}/change_plan", tag = "subscriptions", security(("bearer" = [])), params(("id" = i64, Path, description = "subscription id")), request_body = ChangePlanBody,
-    responses((status = 200, body = actions::ChangePlanAnswer, description = "applied or scheduled; a paid target answers the checkout object"), (status = 202, body = CurrentSubscription, description = "waiting for Stripe"), (status = 400, description = "validation_error, invalid_plan, already_on_plan, plan_change_not_allowed or subscription_not_active"), (status = 404, description = "not_found"), (status = 502, description = "provider_error"), (status = 503, description = "billing_not_configured")))]
+    responses((status = 200, body = super::change::ChangePlanAnswer, description = "applied or scheduled; a paid target answers the checkout object"), (status = 202, body = CurrentSubscription, description = "waiting for Stripe"), (status = 400, description = "validation_error, invalid_plan, already_on_plan, plan_change_not_allowed or subscription_not_active"), (status = 404, description = "not_found"), (status = 502, description = "provider_error"), (status = 503, description = "billing_not_configured")))]
 pub async fn change_plan_of(
     State(state): State<AppState>,
     user: AuthUser,
@@ -167,7 +169,7 @@ pub async fn change_plan_of(
     JsonBody(body): JsonBody,
 ) -> AppResult<Response> {
     Ok(catalog_answer(
-        actions::change_plan(&state, &user, Some(id), body).await?,
+        super::change::change_plan(&state, &user, Some(id), body).await?,
     ))
 }
 

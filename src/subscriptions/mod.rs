@@ -8,6 +8,7 @@
 //! and `check-limits` under the same prefix belong to `plans`.)
 
 pub mod actions;
+pub mod change;
 pub mod handlers;
 pub mod jobs;
 pub mod model;
