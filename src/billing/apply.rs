@@ -198,6 +198,28 @@ fn checkout_completed(
     Ok(Outcome::Processed)
 }
 
+/// The plan whose Stripe price is the subscription's first item's (older API versions: its `plan`).
+pub(super) fn plan_of_price(conn: &Connection, o: &Value) -> anyhow::Result<Option<String>> {
+    let price = first_item(o)
+        .and_then(|i| id_of(i, "price").or_else(|| id_of(i, "plan")))
+        .or_else(|| id_of(o, "plan"));
+    Ok(match price {
+        Some(p) => crate::plans::repo::find_by_stripe_price(conn, p)?.map(|p| p.code),
+        None => None,
+    })
+}
+
+fn first_item(o: &Value) -> Option<&Value> {
+    o.get("items")?.get("data")?.get(0)
+}
+
+/// A period bound of a subscription: on the object, or (newer API versions) on its first item.
+pub(super) fn period_bound(o: &Value, key: &str) -> Option<String> {
+    int(o, &[key])
+        .or_else(|| first_item(o).and_then(|i| int(i, &[key])))
+        .and_then(time)
+}
+
 fn subscription_changed(
     conn: &Connection,
     state: &AppState,
@@ -218,17 +240,7 @@ fn subscription_changed(
     let Some(status) = text(o, &["status"]).and_then(map_status) else {
         return ignored("unknown subscription status");
     };
-    let item = o
-        .get("items")
-        .and_then(|i| i.get("data"))
-        .and_then(|d| d.get(0));
-    let price = item
-        .and_then(|i| id_of(i, "price").or_else(|| id_of(i, "plan")))
-        .or_else(|| id_of(o, "plan"));
-    let by_price = match price {
-        Some(p) => crate::plans::repo::find_by_stripe_price(conn, p)?.map(|p| p.code),
-        None => None,
-    };
+    let by_price = plan_of_price(conn, o)?;
     let plan = match (by_price, &existing) {
         (Some(code), _) => code,
         (None, Some(s)) => s.plan_code.clone(),
@@ -239,16 +251,11 @@ fn subscription_changed(
             _ => return ignored("unknown price and no known metadata.plan_code"),
         },
     };
-    let bound = |key: &str| {
-        int(o, &[key])
-            .or_else(|| item.and_then(|i| int(i, &[key])))
-            .and_then(time)
-    };
     let now_s = ts(now);
-    let start = bound("current_period_start")
+    let start = period_bound(o, "current_period_start")
         .or_else(|| existing.as_ref().map(|s| s.current_period_start.clone()))
         .unwrap_or_else(|| now_s.clone());
-    let end = bound("current_period_end");
+    let end = period_bound(o, "current_period_end");
     let flag = o
         .get("cancel_at_period_end")
         .and_then(Value::as_bool)

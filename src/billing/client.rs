@@ -269,6 +269,20 @@ impl Stripe {
             .await?)
     }
 
+    /// The subscription as Stripe sends it, for the webhook logic (reconciliation reads it like an event's object).
+    pub async fn subscription_object(&self, id: &str) -> Result<serde_json::Value, Failure> {
+        let raw = RetrieveSubscription::new(id)
+            .build()
+            .customize::<miniserde::json::Value>()
+            .send(&self.client)
+            .await?;
+        serde_json::from_str(&miniserde::json::to_string(&raw)).map_err(|e| Failure {
+            status: None,
+            message: format!("subscription {id}: {e}"),
+            timed_out: false,
+        })
+    }
+
     pub async fn set_cancel_at_period_end(
         &self,
         id: &str,

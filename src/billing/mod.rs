@@ -1,5 +1,5 @@
 //! Billing through Stripe (billing.md §9, §10): the signed webhook that applies Stripe's events to subscriptions,
-//! and the admin event log. The Stripe API client (checkout, portal, invoices) comes next.
+//! the admin event log, the Stripe API client (checkout, portal, invoices) and the daily reconciliation job.
 //!
 //! Tables owned: `stripe_events` (subscriptions are written through `subscriptions::repo`).
 //! Routes: `POST /api/stripe/` and `/api/webhooks/stripe/`, `/api/events/…` (admin).
@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod invoices;
 pub mod model;
 pub mod payments;
+pub mod reconcile;
 pub mod repo;
 pub mod signature;
 pub mod webhook;

@@ -182,6 +182,7 @@ impl Config {
                 maintenance_reminders: job("maintenance_reminders", &s.job_maintenance_reminders)?,
                 expire_subscriptions: job("expire_subscriptions", &s.job_expire_subscriptions)?,
                 renewal_reminders: job("renewal_reminders", &s.job_renewal_reminders)?,
+                stripe_reconcile: job("stripe_reconcile", &s.job_stripe_reconcile)?,
                 cleanup_notifications: job("cleanup_notifications", &s.job_cleanup_notifications)?,
                 cleanup_files: job("cleanup_files", &s.job_cleanup_files)?,
                 analyze_documents: job("analyze_documents", &s.job_analyze_documents)?,

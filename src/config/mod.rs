@@ -283,6 +283,13 @@ pub struct Settings {
         default_value = "0 0 9 * * *"
     )]
     pub job_renewal_reminders: String,
+    /// Schedule of the stripe_reconcile job (runs only when a Stripe secret key is set).
+    #[arg(
+        long,
+        env = "AUTOTRACK_JOB_STRIPE_RECONCILE",
+        default_value = "0 30 3 * * *"
+    )]
+    pub job_stripe_reconcile: String,
     /// Schedule of the cleanup_notifications job.
     #[arg(
         long,

@@ -158,6 +158,7 @@ pub struct JobSchedules {
     pub maintenance_reminders: Option<Cron>,
     pub expire_subscriptions: Option<Cron>,
     pub renewal_reminders: Option<Cron>,
+    pub stripe_reconcile: Option<Cron>,
     pub cleanup_notifications: Option<Cron>,
     pub cleanup_files: Option<Cron>,
     pub analyze_documents: Option<Cron>,

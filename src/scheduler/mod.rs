@@ -95,6 +95,17 @@ pub static JOBS: &[Job] = &[
         run: |s, c| Box::pin(crate::subscriptions::jobs::renewal_reminders(s, c)),
     },
     Job {
+        name: "stripe_reconcile",
+        // Scheduled only when Stripe is configured; `run-jobs` without it says so.
+        schedule: |c| {
+            c.jobs
+                .stripe_reconcile
+                .as_ref()
+                .filter(|_| c.stripe.secret_key.is_some())
+        },
+        run: |s, c| Box::pin(crate::billing::reconcile::stripe_reconcile(s, c)),
+    },
+    Job {
         name: "cleanup_auth",
         schedule: |c| c.jobs.cleanup_auth.as_ref(),
         run: |s, c| Box::pin(crate::users::jobs::cleanup_auth(s, c)),

@@ -189,6 +189,29 @@ async fn a_paid_subscription_follows_stripe_events_once_and_in_order() {
         "active"
     );
 
+    // The checkout that started it, delivered after the subscription's own events: they own its state.
+    let session = json!({"id": "cs_1", "object": "checkout.session", "mode": "subscription", "customer": "cus_1",
+        "subscription": "sub_1", "client_reference_id": uid.to_string(), "payment_status": "unpaid",
+        "metadata": {"user_id": uid.to_string(), "plan_code": "premium"}});
+    let checkout = deliver(
+        &app,
+        &event("evt_cs", "checkout.session.completed", t0 + 1, session),
+    )
+    .await;
+    assert_eq!(checkout.body["status"], "success", "{}", checkout.text);
+    let after = app
+        .get("/api/subscriptions/active", Some(&amal.access))
+        .await;
+    assert_eq!(
+        (
+            after.body["plan_code"].as_str(),
+            after.body["status"].as_str()
+        ),
+        (Some("standard"), Some("active")),
+        "{}",
+        after.text
+    );
+
     // Cancellation scheduled from the portal, then a failed payment, then the deletion.
     let r = deliver(
         &app,
@@ -284,7 +307,7 @@ async fn a_paid_subscription_follows_stripe_events_once_and_in_order() {
     let counts = app.db_value("SELECT group_concat(status || ':' || delivery_count, ',') FROM (SELECT status, delivery_count FROM stripe_events ORDER BY stripe_event_id)");
     assert_eq!(
         counts,
-        "ignored:1,processed:1,processed:2,processed:1,processed:1,processed:1,ignored:1,ignored:1"
+        "ignored:1,processed:1,processed:2,processed:1,processed:1,processed:1,ignored:1,ignored:1,processed:1"
     );
 }
 

@@ -22,6 +22,8 @@ pub const NO_SCHEDULES: &[&str] = &[
     "",
     "--job-renewal-reminders",
     "",
+    "--job-stripe-reconcile",
+    "",
     "--job-cleanup-auth",
     "",
     "--job-cleanup-notifications",

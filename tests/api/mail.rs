@@ -122,6 +122,7 @@ async fn jobs_run_once_each_and_hold_a_lease() {
             "maintenance_reminders",
             "expire_subscriptions",
             "renewal_reminders",
+            "stripe_reconcile",
             "cleanup_auth",
             "cleanup_notifications",
             "cleanup_files",

@@ -246,11 +246,32 @@ async fn stripe_post(
     v
 }
 
-/// A subscription that exists at Stripe and here (through its signed `customer.subscription.created`): a paid
-/// change waits for Stripe (202), cancellation and resumption go to Stripe first, an immediate cancel deletes it.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stripe_subscription_changes_through_stripe_first() {
-    let stripe = StripeServer::start();
+/// An app whose Standard and Premium plans have Stripe prices, and a user (zoe) subscribed to Standard at Stripe and
+/// here, through a signed `customer.subscription.created` (first payment through change-plan's Checkout answer).
+struct Subscribed {
+    app: TestApp,
+    zoe: Session,
+    sid: String,
+    standard_price: String,
+    premium_price: String,
+}
+
+/// Delivers a Stripe event to the webhook, signed with the app's secret.
+async fn deliver(app: &TestApp, event: &serde_json::Value) -> Resp {
+    let body = serde_json::to_vec(event).unwrap();
+    let now = app.state.clock.now().timestamp();
+    let signature = autotrack::billing::signature::sign(&body, "whsec_client", now);
+    TestApp::read(
+        app.client
+            .post(format!("{}/api/stripe/", app.base))
+            .header("content-type", "application/json")
+            .header("stripe-signature", signature)
+            .body(body),
+    )
+    .await
+}
+
+async fn subscribed(stripe: &StripeServer) -> Subscribed {
     let base = stripe.base();
     let app = TestApp::spawn_with(
         &[
@@ -262,6 +283,9 @@ async fn a_stripe_subscription_changes_through_stripe_first() {
             &base,
             "--stripe-webhook-secret",
             "whsec_client",
+            // Reconciliation runs when a test says so.
+            "--job-stripe-reconcile",
+            "",
         ],
         false,
     )
@@ -306,7 +330,7 @@ async fn a_stripe_subscription_changes_through_stripe_first() {
 
     // Stripe's side: a card, a subscription on Standard, and its event delivered here.
     let card = stripe_post(
-        &stripe,
+        stripe,
         "/v1/payment_methods",
         &[
             ("type", "card"),
@@ -319,19 +343,19 @@ async fn a_stripe_subscription_changes_through_stripe_first() {
     .await;
     let pm = card["id"].as_str().unwrap();
     stripe_post(
-        &stripe,
+        stripe,
         &format!("/v1/payment_methods/{pm}/attach"),
         &[("customer", &customer)],
     )
     .await;
     stripe_post(
-        &stripe,
+        stripe,
         &format!("/v1/customers/{customer}"),
         &[("invoice_settings[default_payment_method]", pm)],
     )
     .await;
     let sub = stripe_post(
-        &stripe,
+        stripe,
         "/v1/subscriptions",
         &[
             ("customer", &customer),
@@ -346,16 +370,7 @@ async fn a_stripe_subscription_changes_through_stripe_first() {
             "metadata": {"user_id": zoe.user_id.to_string()},
             "items": {"data": [{"id": "si_x", "price": {"id": standard_price}, "current_period_start": now,
                 "current_period_end": now + 30 * 86400}]}}}});
-    let body = serde_json::to_vec(&event).unwrap();
-    let signature = autotrack::billing::signature::sign(&body, "whsec_client", now);
-    let r = TestApp::read(
-        app.client
-            .post(format!("{}/api/stripe/", app.base))
-            .header("content-type", "application/json")
-            .header("stripe-signature", signature)
-            .body(body),
-    )
-    .await;
+    let r = deliver(&app, &event).await;
     assert_eq!(r.body["status"], "success", "{}", r.text);
     assert_eq!(
         app.get("/api/subscriptions/active", Some(&zoe.access))
@@ -364,6 +379,27 @@ async fn a_stripe_subscription_changes_through_stripe_first() {
         "standard"
     );
 
+    Subscribed {
+        app,
+        zoe,
+        sid,
+        standard_price,
+        premium_price,
+    }
+}
+
+/// A subscription that exists at Stripe and here (through its signed `customer.subscription.created`): a paid
+/// change waits for Stripe (202), cancellation and resumption go to Stripe first, an immediate cancel deletes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stripe_subscription_changes_through_stripe_first() {
+    let stripe = StripeServer::start();
+    let Subscribed {
+        app,
+        zoe,
+        sid,
+        premium_price,
+        ..
+    } = subscribed(&stripe).await;
     // A paid change: Stripe is asked to change the price; the plan waits for its confirmation.
     let up = app
         .send(
@@ -480,4 +516,142 @@ async fn a_stripe_subscription_changes_through_stripe_first() {
         ],
         "{calls:?}"
     );
+}
+
+/// `stripe_reconcile`: what changed at Stripe without a webhook reaching us is applied as a webhook would apply it,
+/// a second run changes nothing, a subscription Stripe does not know is left alone, and Stripe down fails the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconciliation_applies_what_changed_at_stripe_without_a_webhook() {
+    let stripe = StripeServer::start();
+    let Subscribed {
+        app,
+        zoe,
+        sid,
+        standard_price,
+        ..
+    } = subscribed(&stripe).await;
+    let ours = |col: &str| {
+        app.db_value(&format!(
+            "SELECT {col} FROM subscriptions WHERE stripe_subscription_id = '{sid}'"
+        ))
+    };
+    let history = || {
+        app.db_value(&format!(
+            "SELECT group_concat(event_type, ',') FROM (SELECT h.event_type FROM subscription_history h \
+             JOIN subscriptions s ON s.id = h.subscription_id WHERE s.stripe_subscription_id = '{sid}' ORDER BY h.id)"
+        ))
+    };
+
+    // The created event carried the test's own period; Stripe's own period differs by the time between them.
+    let theirs = reqwest::Client::new()
+        .get(format!("{}/v1/subscriptions/{sid}", stripe.base()))
+        .basic_auth("sk_test_autotrack", Some(""))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let end = theirs["current_period_end"]
+        .as_i64()
+        .or_else(|| theirs["items"]["data"][0]["current_period_end"].as_i64())
+        .expect("a period end at Stripe");
+    let end = chrono::DateTime::from_timestamp(end, 0).unwrap();
+    let first = app.run_job("stripe_reconcile").await;
+    assert_eq!(first.status, "succeeded", "{first:?}");
+    assert_eq!(
+        ours("current_period_end").as_str(),
+        Some(autotrack::db::ts(end).as_str()),
+        "{first:?}"
+    );
+    let again = app.run_job("stripe_reconcile").await;
+    assert_eq!(
+        (again.items, again.summary.as_str()),
+        (
+            0,
+            "1 checked: 1 in agreement, 0 fixed, 0 not applied, 0 unknown to Stripe, 0 failed"
+        )
+    );
+    let before = history();
+
+    // Cancelled at the period end from Stripe's dashboard; the webhook never came.
+    stripe_post(
+        &stripe,
+        &format!("/v1/subscriptions/{sid}"),
+        &[("cancel_at_period_end", "true")],
+    )
+    .await;
+    let fixed = app.run_job("stripe_reconcile").await;
+    assert_eq!(fixed.items, 1, "{fixed:?}");
+    let active = app
+        .get("/api/subscriptions/active", Some(&zoe.access))
+        .await;
+    assert_eq!(
+        (
+            active.body["status"].as_str(),
+            active.body["cancel_at_period_end"].as_bool()
+        ),
+        (Some("active"), Some(true)),
+        "{}",
+        active.text
+    );
+    assert_eq!(
+        history().as_str().unwrap(),
+        format!("{},cancel_scheduled", before.as_str().unwrap())
+    );
+
+    // Deleted at Stripe: ended here, the user back on the free plan, told once.
+    let r = reqwest::Client::new()
+        .delete(format!("{}/v1/subscriptions/{sid}", stripe.base()))
+        .basic_auth("sk_test_autotrack", Some(""))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let ended = app.run_job("stripe_reconcile").await;
+    assert_eq!(ended.items, 1, "{ended:?}");
+    assert_eq!(ours("status"), "cancelled");
+    assert_eq!(
+        app.get("/api/subscriptions/current", Some(&zoe.access))
+            .await
+            .body["plan"]["_id"],
+        "free"
+    );
+    assert_eq!(
+        app.db_value(&format!(
+            "SELECT count(*) FROM mail_outbox WHERE template = 'subscription_expired' AND user_id = {}",
+            zoe.user_id
+        )),
+        1
+    );
+    let idle = app.run_job("stripe_reconcile").await;
+    assert!(idle.summary.starts_with("0 checked"), "{idle:?}");
+
+    // A subscription Stripe does not know (another account's, or a key of the other mode) is not ended here.
+    let ana = app.user("ana@example.com").await;
+    let now = app.state.clock.now().timestamp();
+    let event = json!({"id": "evt_reconcile_ghost", "type": "customer.subscription.created", "created": now,
+        "livemode": false, "data": {"object": {"id": "sub_ghost", "customer": "cus_ghost", "status": "active",
+            "cancel_at_period_end": false, "metadata": {"user_id": ana.user_id.to_string()},
+            "items": {"data": [{"id": "si_g", "price": {"id": standard_price}, "current_period_start": now,
+                "current_period_end": now + 30 * 86400}]}}}});
+    assert_eq!(deliver(&app, &event).await.body["status"], "success");
+    let ghost = app.run_job("stripe_reconcile").await;
+    assert_eq!(
+        (ghost.status.as_str(), ghost.items),
+        ("succeeded", 0),
+        "{ghost:?}"
+    );
+    assert!(ghost.summary.contains("1 unknown to Stripe"), "{ghost:?}");
+    assert_eq!(
+        app.get("/api/subscriptions/current", Some(&ana.access))
+            .await
+            .body["plan"]["_id"],
+        "standard"
+    );
+
+    // Stripe down: nothing could be checked, so the run fails (and is retried at the next one).
+    stripe.fail("/v1/subscriptions/*", 1, 500).await;
+    let down = app.run_job("stripe_reconcile").await;
+    assert_eq!(down.status, "failed", "{down:?}");
 }

@@ -109,3 +109,18 @@ pub fn was_entitling(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
         |r| r.get(0),
     )
 }
+
+/// Stripe-managed subscriptions Stripe may still change (not `cancelled`/`expired`), by id after `after_id`: the
+/// reconciliation walks them a page at a time.
+pub fn stripe_open_after(
+    conn: &Connection,
+    after_id: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<(i64, String)>> {
+    conn.prepare(
+        "SELECT id, stripe_subscription_id FROM subscriptions WHERE id > ?1 AND stripe_subscription_id IS NOT NULL \
+         AND status NOT IN ('cancelled', 'expired') ORDER BY id LIMIT ?2",
+    )?
+    .query_map(params![after_id, limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
+}
