@@ -50,6 +50,10 @@ pub struct AppState {
     pub analysis_kick: Arc<Notify>,
     pub storage: crate::documents::storage::Storage,
     pub ocr: Arc<crate::ocr::OcrHandle>,
+    /// The embedded knowledge base, checked at start.
+    pub kb: Arc<crate::knowledge::Knowledge>,
+    /// The assistant's OpenAI-compatible provider, when configured.
+    pub ai: Option<crate::assistant::provider::Provider>,
     last_tick_ms: Arc<AtomicI64>,
 }
 
@@ -61,7 +65,10 @@ impl AppState {
         let mailer = Mailer::from_config(&config).context("while configuring SMTP")?;
         let templates = Templates::load(&config).context("while loading mail templates")?;
         let stripe = crate::billing::client::Stripe::from_config(&config.stripe)?;
+        let kb = crate::knowledge::Knowledge::load().context("while loading the knowledge base")?;
         Ok(AppState {
+            kb: Arc::new(kb),
+            ai: crate::assistant::provider::Provider::from_config(config.ai.as_ref())?,
             public_url: config.public_url_for(bound),
             db,
             clock: Clock::default(),
@@ -135,6 +142,8 @@ pub fn domain_routers(max_upload: u64) -> Vec<utoipa_axum::router::OpenApiRouter
         crate::vehicles::router(),
         crate::catalog::router(),
         crate::maintenances::router(),
+        crate::diagnostics::router(),
+        crate::assistant::router(),
         crate::plans::router(),
         crate::subscriptions::router(),
         crate::billing::router(),

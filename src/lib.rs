@@ -35,16 +35,24 @@ pub mod ocr;
 pub mod scheduler;
 /// Logging setup.
 pub mod telemetry;
+/// Case- and accent-insensitive text matching.
+pub mod text;
 
 // ---- domains ----
+/// The assistant: offline answers from the knowledge base and the user's records, an optional provider.
+pub mod assistant;
 /// Billing through Stripe: the webhook and the event log.
 pub mod billing;
 /// The shared brand and model catalog.
 pub mod catalog;
+/// Diagnostics and their replies.
+pub mod diagnostics;
 /// Document uploads and their analysis.
 pub mod documents;
 /// The garage directory and reviews.
 pub mod garages;
+/// The embedded knowledge base: trouble codes, symptom rules, the maintenance schedule, and the analysis.
+pub mod knowledge;
 /// Maintenance records and their reminders.
 pub mod maintenances;
 /// In-app notifications.

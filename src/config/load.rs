@@ -79,6 +79,23 @@ impl Config {
                 "AUTOTRACK_STRIPE_SECRET_KEY is not a Stripe secret key: it starts with sk_ or rk_ (a publishable pk_ key cannot be used here)"
             );
         }
+        let ai = match clean_url("AUTOTRACK_AI_BASE_URL", &s.ai_base_url)? {
+            None => None,
+            Some(base_url) => {
+                let model = s.ai_model.clone().filter(|m| !m.trim().is_empty()).with_context(|| {
+                    "AUTOTRACK_AI_BASE_URL is set without AUTOTRACK_AI_MODEL: name the model to use"
+                })?;
+                if s.ai_timeout_seconds == 0 || s.ai_timeout_seconds > 600 {
+                    bail!("AUTOTRACK_AI_TIMEOUT_SECONDS must be between 1 and 600");
+                }
+                Some(AiConfig {
+                    base_url,
+                    api_key: secret(&s.ai_api_key, &s.ai_api_key_file, "AUTOTRACK_AI_API_KEY")?,
+                    model: model.trim().to_owned(),
+                    timeout: std::time::Duration::from_secs(s.ai_timeout_seconds),
+                })
+            }
+        };
         let smtp_password = secret(
             &s.smtp_password,
             &s.smtp_password_file,
@@ -119,6 +136,7 @@ impl Config {
             password_reset: rate("PASSWORD_RESET", &s.rate_password_reset)?,
             password_change: rate("PASSWORD_CHANGE", &s.rate_password_change)?,
             upload: rate("UPLOAD", &s.rate_upload)?,
+            assistant: rate("ASSISTANT", &s.rate_assistant)?,
             email_change: rate("EMAIL_CHANGE", &s.rate_email_change)?,
         };
         let trusted_proxies = s
@@ -168,6 +186,7 @@ impl Config {
             refresh_token_ttl: chrono::Duration::days(s.refresh_token_days),
             smtp,
             stripe,
+            ai,
             mail_from: s.mail_from.clone(),
             site_name: s.site_name.clone(),
             support_email,

@@ -163,6 +163,26 @@ pub struct Settings {
     )]
     pub stripe_api_base: String,
 
+    /// Base URL of an OpenAI-compatible API for the assistant (`…/v1`; unset: the offline assistant only).
+    #[arg(long, env = "AUTOTRACK_AI_BASE_URL")]
+    pub ai_base_url: Option<String>,
+
+    /// API key of the assistant provider.
+    #[arg(long, env = "AUTOTRACK_AI_API_KEY", hide_env_values = true)]
+    pub ai_api_key: Option<Secret>,
+
+    /// File holding the API key of the assistant provider.
+    #[arg(long, env = "AUTOTRACK_AI_API_KEY_FILE")]
+    pub ai_api_key_file: Option<PathBuf>,
+
+    /// Model name sent to the assistant provider.
+    #[arg(long, env = "AUTOTRACK_AI_MODEL")]
+    pub ai_model: Option<String>,
+
+    /// Time limit of one provider call, in seconds; past it the offline answer is given.
+    #[arg(long, env = "AUTOTRACK_AI_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub ai_timeout_seconds: u64,
+
     /// Sender of every mail.
     #[arg(
         long,
@@ -214,6 +234,9 @@ pub struct Settings {
     /// Rate of uploads and analysis requests, per user.
     #[arg(long, env = "AUTOTRACK_RATE_UPLOAD", default_value = "30/min")]
     pub rate_upload: String,
+    /// Rate of assistant requests (assistant actions, send_message, diagnostic analysis), per user.
+    #[arg(long, env = "AUTOTRACK_RATE_ASSISTANT", default_value = "20/min")]
+    pub rate_assistant: String,
     /// Rate of password checks of a signed-in user (change-password, turning two-factor login off), one bucket per user.
     #[arg(
         long,
@@ -347,6 +370,8 @@ pub struct Config {
     pub refresh_token_ttl: chrono::Duration,
     pub smtp: Option<SmtpConfig>,
     pub stripe: StripeConfig,
+    /// The assistant's provider, when configured.
+    pub ai: Option<AiConfig>,
     pub mail_from: String,
     pub site_name: String,
     pub support_email: String,

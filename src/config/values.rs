@@ -119,6 +119,16 @@ pub struct SmtpConfig {
 }
 
 /// Stripe: the API key (billing is configured when it is set), the webhook signing secrets, the API base URL.
+/// The optional OpenAI-compatible provider of the assistant (assistant.md §6).
+#[derive(Debug, Clone)]
+pub struct AiConfig {
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub api_key: Option<Secret>,
+    pub model: String,
+    pub timeout: std::time::Duration,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct StripeConfig {
     pub secret_key: Option<Secret>,
@@ -149,6 +159,7 @@ pub struct RateLimits {
     pub password_reset: Option<Rate>,
     pub password_change: Option<Rate>,
     pub upload: Option<Rate>,
+    pub assistant: Option<Rate>,
     pub email_change: Option<Rate>,
 }
 

@@ -367,3 +367,17 @@ pub fn all_keys(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
 }
+
+/// An analysed insurance certificate: id, vehicle, title, end date read from it.
+pub type InsuranceEnd = (i64, Option<i64>, String, String);
+
+/// The owner's analysed insurance certificates with an end date, soonest first.
+pub fn insurance_ends(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<InsuranceEnd>> {
+    conn.prepare_cached(
+        "SELECT id, vehicle_id, title, json_extract(analysis_data, '$.fields.end_date.value') AS end_date \
+         FROM documents WHERE user_id = ?1 AND document_type = 'insurance' AND analysis_status = 'done' \
+         AND end_date IS NOT NULL ORDER BY end_date LIMIT 100",
+    )?
+    .query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    .collect()
+}

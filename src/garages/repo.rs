@@ -123,6 +123,37 @@ pub fn top_rated(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<GarageRo
     Ok(fetch(conn, &w, "NULL", BEST_FIRST, limit, 0)?.1)
 }
 
+/// Distinct cities of the directory (for the assistant to recognise one in a question).
+pub fn cities(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached(
+        "SELECT DISTINCT city FROM garages WHERE city IS NOT NULL AND city <> '' ORDER BY length(city) DESC LIMIT 5000",
+    )?
+    .query_map([], |r| r.get(0))?
+    .collect()
+}
+
+/// The best rated garages of a city or postal code.
+pub fn in_place(
+    conn: &Connection,
+    city: Option<&str>,
+    postal_code: Option<&str>,
+    limit: i64,
+) -> rusqlite::Result<Vec<GarageRow>> {
+    let mut w = Where::default();
+    if let Some(c) = city {
+        w.push("g.city = ? COLLATE NOCASE", c.to_owned());
+    }
+    if let Some(p) = postal_code {
+        w.push("g.postal_code = ?", p.to_owned());
+    }
+    Ok(fetch(conn, &w, "NULL", BEST_FIRST, limit, 0)?.1)
+}
+
+/// The best rated garages, with or without reviews.
+pub fn best(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<GarageRow>> {
+    Ok(fetch(conn, &Where::default(), "NULL", BEST_FIRST, limit, 0)?.1)
+}
+
 /// Garages having `specialty` (any case) among their specialties, all without it; best rated first (at most 1000).
 pub fn by_specialty(
     conn: &Connection,

@@ -17,6 +17,7 @@ pub enum Scope {
     PasswordReset,
     PasswordChange,
     Upload,
+    Assistant,
     EmailChange,
 }
 
@@ -56,6 +57,7 @@ impl Throttles {
             Scope::PasswordReset => self.limits.password_reset,
             Scope::PasswordChange => self.limits.password_change,
             Scope::Upload => self.limits.upload,
+            Scope::Assistant => self.limits.assistant,
             Scope::EmailChange => self.limits.email_change,
         }
     }

@@ -23,7 +23,7 @@ pub fn format_date(t: DateTime<Utc>, tz: chrono_tz::Tz, lang: Lang) -> String {
 }
 
 /// `84 500 km` / `84,500 km`.
-fn format_km(km: i64, lang: Lang) -> String {
+pub fn format_km(km: i64, lang: Lang) -> String {
     let digits = km.to_string();
     let sep = if lang == Lang::Fr { " " } else { "," };
     let mut out = String::new();

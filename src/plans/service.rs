@@ -55,9 +55,92 @@ pub fn current_usage(
         }
         Resource::Documents => crate::documents::repo::count_for_owner(conn, user_id)?,
         Resource::Storage => crate::documents::repo::bytes_for_owner(conn, user_id)?,
-        // Diagnostics arrive with the assistant module; nobody owns any yet.
-        Resource::Diagnostics => 0,
+        Resource::Diagnostics => {
+            crate::diagnostics::repo::count_created_since(conn, user_id, &since)?
+        }
     })
+}
+
+/// A plan feature (billing.md §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    AiAssistant,
+    AiDiagnostic,
+}
+
+impl Feature {
+    fn key(self) -> &'static str {
+        match self {
+            Feature::AiAssistant => "ai_assistant",
+            Feature::AiDiagnostic => "ai_diagnostic",
+        }
+    }
+
+    fn of(self, p: &PlanRow) -> bool {
+        match self {
+            Feature::AiAssistant => p.ai_assistant,
+            Feature::AiDiagnostic => p.ai_diagnostic,
+        }
+    }
+}
+
+/// Does the user's effective plan have `feature`?
+pub fn has_feature(
+    conn: &Connection,
+    state: &AppState,
+    user_id: i64,
+    feature: Feature,
+) -> AppResult<bool> {
+    Ok(feature.of(&effective_plan(conn, user_id, &state.config.default_plan)?))
+}
+
+/// 403 `plan_upgrade_required` unless the user's plan has `feature`, naming the cheapest active plan that has it.
+pub fn require_feature(
+    conn: &Connection,
+    state: &AppState,
+    user_id: i64,
+    feature: Feature,
+    lang: Lang,
+) -> AppResult<()> {
+    if has_feature(conn, state, user_id, feature)? {
+        return Ok(());
+    }
+    let cheapest = repo::all(conn)?
+        .into_iter()
+        .filter(|p| p.is_active && feature.of(p))
+        .min_by_key(|p| (p.monthly_price_cents, p.sort_order));
+    let detail = match &cheapest {
+        Some(p) => {
+            let name = dto(state, p.clone(), lang).name;
+            let price = crate::money::format_cents(p.monthly_price_cents);
+            match feature {
+                Feature::AiAssistant => Tr::new(
+                    format!(
+                        "📦 This feature requires at least the {name} plan ({price}€/month). Upgrade your subscription to access it."
+                    ),
+                    format!(
+                        "📦 Cette fonctionnalité nécessite au minimum le plan {name} ({price}€/mois). Mettez à niveau votre abonnement pour y accéder."
+                    ),
+                ),
+                Feature::AiDiagnostic => Tr::new(
+                    format!(
+                        "⭐ This feature requires the {name} plan ({price}€/month). Upgrade your subscription to access it."
+                    ),
+                    format!(
+                        "⭐ Cette fonctionnalité nécessite le plan {name} ({price}€/mois). Mettez à niveau votre abonnement pour y accéder."
+                    ),
+                ),
+            }
+        }
+        None => Tr::new(
+            "This feature is not available on this server.",
+            "Cette fonctionnalité n'est pas disponible sur ce serveur.",
+        ),
+    };
+    Err(AppError::new(Code::PlanUpgradeRequired)
+        .with_detail(detail)
+        .with_extension("feature", json!(feature.key()))
+        .with_extension("required_plan", json!(cheapest.map(|p| p.code))))
 }
 
 /// Refuses a create that would pass the plan's limit (400 `plan_limit_reached`), inside the caller's transaction.

@@ -4,7 +4,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::Value;
 
 use super::model::{
     Vehicle, VehicleCreate, VehicleDetail, VehicleFilter, VehicleInput, VehicleStats,
@@ -12,6 +11,7 @@ use super::model::{
 use super::service;
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::diagnostics::model::Diagnostic;
 use crate::documents::model::Document;
 use crate::error::AppResult;
 use crate::http::extract::{JsonBody, PathId};
@@ -124,13 +124,15 @@ pub async fn vehicle_documents(
     ))
 }
 
-/// The vehicle's diagnostics (empty until diagnostics exist).
+/// The vehicle's diagnostics, newest first.
 #[utoipa::path(get, path = "/api/vehicles/{id}/diagnostics", tag = "vehicles", security(("bearer" = [])), params(("id" = i64, Path, description = "vehicle id")),
-    responses((status = 200, description = "array of diagnostics (always empty until diagnostics exist)", body = Vec<Object>), (status = 404, description = "not_found")))]
+    responses((status = 200, body = Vec<Diagnostic>), (status = 404, description = "not_found")))]
 pub async fn vehicle_diagnostics(
     State(state): State<AppState>,
     user: AuthUser,
     PathId(id): PathId,
-) -> AppResult<Json<Vec<Value>>> {
-    Ok(Json(service::check_owned(&state, &user, id).await?))
+) -> AppResult<Json<Vec<Diagnostic>>> {
+    Ok(Json(
+        crate::diagnostics::service::for_vehicle(&state, &user, id).await?,
+    ))
 }

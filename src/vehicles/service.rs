@@ -173,12 +173,3 @@ pub async fn stats(state: &AppState, user: &AuthUser) -> AppResult<VehicleStats>
         })
         .await
 }
-
-/// 404 unless the vehicle is the caller's; otherwise an empty list (the sub-list of a module not built yet).
-pub async fn check_owned(state: &AppState, user: &AuthUser, id: i64) -> AppResult<Vec<Value>> {
-    let uid = user.id;
-    state
-        .db
-        .read(move |c| owned(c, uid, id).map(|_| Vec::new()))
-        .await
-}

@@ -16,6 +16,7 @@ mod analysis;
 mod auth;
 mod billing;
 mod conventions;
+mod diagnostics;
 mod documents;
 mod garages;
 mod health;

@@ -41,26 +41,7 @@ pub(super) fn lines(text: &str) -> Vec<Line> {
     text.split(['\n', '\r', '\u{c}']).map(Line::new).collect()
 }
 
-/// Lower case without accents; every kind of space becomes ' ', quotes and dashes their ASCII form.
-pub(super) fn fold(c: char) -> char {
-    match c.to_lowercase().next().unwrap_or(c) {
-        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' | 'æ' => 'a',
-        'ç' => 'c',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'î' | 'ï' | 'í' | 'ì' => 'i',
-        'ô' | 'ö' | 'ó' | 'ò' | 'õ' | 'œ' => 'o',
-        'ù' | 'û' | 'ü' | 'ú' => 'u',
-        'ÿ' | 'ý' => 'y',
-        'ñ' => 'n',
-        'ß' => 's',
-        '’' | '‘' | '`' | '´' => '\'',
-        '–' | '—' | '‐' | '‑' | '−' => '-',
-        'º' | '˚' => '°',
-        '№' => '#',
-        l if l.is_whitespace() => ' ',
-        l => l,
-    }
-}
+pub(super) use crate::text::fold;
 
 /// The character at `i`, `'\0'` past the end (so that scanners never index out of bounds).
 pub(super) fn at(s: &[char], i: usize) -> char {
