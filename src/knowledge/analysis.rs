@@ -74,14 +74,37 @@ pub fn nothing_matched() -> Tr {
     )
 }
 
-/// Codes written in `text` as whole words, in any case, in order of appearance, without repeats.
+/// Codes written in `text` as whole words, in any case, in order of appearance, without repeats. A code cut in two
+/// by a space or a dash ("p0 301", "P03-01") counts when its first part starts it (2 to 4 characters).
 pub fn codes_in_text(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     let mut seen = BTreeSet::new();
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() == 5)
-        .filter_map(normalize_code)
-        .filter(|c| seen.insert(c.clone()))
-        .collect()
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        let joined = words
+            .get(i + 1)
+            .filter(|next| (2..=4).contains(&w.len()) && w.len() + next.len() == 5)
+            .and_then(|next| normalize_code(&format!("{w}{next}")));
+        let (code, step) = match (w.len() == 5).then(|| normalize_code(w)).flatten() {
+            Some(c) => (Some(c), 1),
+            None => (joined, 2),
+        };
+        match code {
+            Some(c) => {
+                if seen.insert(c.clone()) {
+                    out.push(c);
+                }
+                i += step;
+            }
+            None => i += 1,
+        }
+    }
+    out
 }
 
 /// "80–400 €".
@@ -294,4 +317,20 @@ fn summary(a: &Analysis, lang: Lang) -> String {
         });
     }
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_found_in_text_in_odd_forms() {
+        assert_eq!(
+            codes_in_text("code p0 301 puis P0420, p0301"),
+            ["P0301", "P0420"]
+        );
+        assert_eq!(codes_in_text("U01-00 and c0035"), ["U0100", "C0035"]);
+        assert!(codes_in_text("en 2019 j'ai payé 300 euros").is_empty());
+        assert!(codes_in_text("PB1234 P03011").is_empty());
+    }
 }

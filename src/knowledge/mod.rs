@@ -97,3 +97,86 @@ impl Knowledge {
         all
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded files load, hold the coverage the contract asks for, and keep its representative entries.
+    #[test]
+    fn the_embedded_knowledge_base_loads_and_covers_the_contract() {
+        let kb = Knowledge::load()
+            .map_err(|e| format!("{e:#}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(kb.code_count() >= 1000, "{} codes", kb.code_count());
+        for letter in ['B', 'C', 'U'] {
+            assert!(
+                kb.codes().iter().any(|c| c.code.starts_with(letter)),
+                "no {letter} code"
+            );
+        }
+        let p2 = kb
+            .codes()
+            .iter()
+            .filter(|c| c.code.starts_with("P2"))
+            .count();
+        assert!(p2 >= 50, "{p2} P2xxx codes");
+        let p0 = kb
+            .codes()
+            .iter()
+            .filter(|c| c.code.starts_with("P0"))
+            .count();
+        assert!(p0 >= 800, "{p0} P0xxx codes");
+        let expect = [
+            (
+                "P0101",
+                "Mass air flow sensor range/performance",
+                Severity::Medium,
+                true,
+            ),
+            (
+                "P0217",
+                "Engine coolant over-temperature",
+                Severity::Critical,
+                false,
+            ),
+            (
+                "P0301",
+                "Cylinder 1 misfire detected",
+                Severity::High,
+                false,
+            ),
+            (
+                "P0420",
+                "Catalyst system efficiency below threshold (bank 1)",
+                Severity::Medium,
+                true,
+            ),
+            (
+                "P0524",
+                "Engine oil pressure too low",
+                Severity::Critical,
+                false,
+            ),
+            (
+                "U0100",
+                "Lost communication with ECM/PCM A",
+                Severity::High,
+                false,
+            ),
+        ];
+        for (code, en, severity, safe) in expect {
+            let e = kb.code(code).unwrap_or_else(|| panic!("{code} missing"));
+            assert_eq!(
+                (e.description.en.as_str(), e.severity, e.safe_to_drive),
+                (en, severity, safe),
+                "{code}"
+            );
+        }
+        assert_eq!(
+            kb.code("P0301").map(|e| e.causes[0].en.as_str()),
+            Some("Worn spark plug")
+        );
+        assert!(kb.rules.len() >= 13 && kb.schedule.len() == 13);
+    }
+}

@@ -13,6 +13,7 @@ mod hostile;
 mod helpers;
 
 mod analysis;
+mod assistant;
 mod auth;
 mod billing;
 mod conventions;
