@@ -79,20 +79,24 @@ impl Config {
                 "AUTOTRACK_STRIPE_SECRET_KEY is not a Stripe secret key: it starts with sk_ or rk_ (a publishable pk_ key cannot be used here)"
             );
         }
-        let ai = match clean_url("AUTOTRACK_AI_BASE_URL", &s.ai_base_url)? {
+        let ai = match clean_url("AUTOTRACK_AI_BASE_URL", &s.ai.ai_base_url)? {
             None => None,
             Some(base_url) => {
-                let model = s.ai_model.clone().filter(|m| !m.trim().is_empty()).with_context(|| {
+                let model = s.ai.ai_model.clone().filter(|m| !m.trim().is_empty()).with_context(|| {
                     "AUTOTRACK_AI_BASE_URL is set without AUTOTRACK_AI_MODEL: name the model to use"
                 })?;
-                if s.ai_timeout_seconds == 0 || s.ai_timeout_seconds > 600 {
+                if s.ai.ai_timeout_seconds == 0 || s.ai.ai_timeout_seconds > 600 {
                     bail!("AUTOTRACK_AI_TIMEOUT_SECONDS must be between 1 and 600");
                 }
                 Some(AiConfig {
                     base_url,
-                    api_key: secret(&s.ai_api_key, &s.ai_api_key_file, "AUTOTRACK_AI_API_KEY")?,
+                    api_key: secret(
+                        &s.ai.ai_api_key,
+                        &s.ai.ai_api_key_file,
+                        "AUTOTRACK_AI_API_KEY",
+                    )?,
                     model: model.trim().to_owned(),
-                    timeout: std::time::Duration::from_secs(s.ai_timeout_seconds),
+                    timeout: std::time::Duration::from_secs(s.ai.ai_timeout_seconds),
                 })
             }
         };
