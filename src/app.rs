@@ -144,6 +144,7 @@ pub fn domain_routers(max_upload: u64) -> Vec<utoipa_axum::router::OpenApiRouter
         crate::maintenances::router(),
         crate::diagnostics::router(),
         crate::assistant::router(),
+        crate::conversations::router(),
         crate::plans::router(),
         crate::subscriptions::router(),
         crate::billing::router(),

@@ -45,6 +45,8 @@ pub mod assistant;
 pub mod billing;
 /// The shared brand and model catalog.
 pub mod catalog;
+/// Conversations with the assistant and their messages.
+pub mod conversations;
 /// Diagnostics and their replies.
 pub mod diagnostics;
 /// Document uploads and their analysis.

@@ -2,7 +2,7 @@
 //! Portal, the invoices. The plan itself changes only when Stripe's events say it is paid (the webhook).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::ts;
 use crate::error::{AppError, AppResult, Code};
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, QueryMap};
 use crate::i18n::Tr;
 use crate::plans::catalog::CatalogPlan;
 use crate::subscriptions::service::{billing_not_configured, current_or_create};
@@ -243,16 +243,9 @@ pub struct Invoice {
 pub async fn invoices(
     State(state): State<AppState>,
     user: AuthUser,
-    Query(q): Query<InvoiceQuery>,
+    QueryMap(query): QueryMap,
 ) -> AppResult<Json<Vec<Invoice>>> {
-    let limit = match q.limit.as_deref().map(str::trim) {
-        None | Some("") => 24,
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| AppError::field("limit", crate::i18n::msg::max_value(100)))?,
-    };
+    let limit = crate::http::list::limit_param(&query, "limit", 24)?;
     let Some(stripe) = &state.stripe else {
         return Ok(Json(Vec::new()));
     };

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use utoipa::IntoParams;
 
 use crate::error::{AppError, AppResult};
-use crate::http::list::{ListFilter, id_param, text_param};
+use crate::http::list::{ListFilter, id_param, limit_param, text_param};
 use crate::i18n::Tr;
 
 /// A distance search: the point and the radius.
@@ -142,22 +142,7 @@ pub struct TopRatedParams {
 
 impl ListFilter for TopRatedParams {
     fn from_query(q: &HashMap<String, String>) -> AppResult<TopRatedParams> {
-        let limit = match text_param(q, "limit") {
-            None => 10,
-            Some(v) => v
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (1..=100).contains(n))
-                .ok_or_else(|| {
-                    AppError::field(
-                        "limit",
-                        Tr::new(
-                            "Ensure this value is between 1 and 100.",
-                            "Assurez-vous que cette valeur est comprise entre 1 et 100.",
-                        ),
-                    )
-                })?,
-        };
+        let limit = limit_param(q, "limit", 10)?;
         Ok(TopRatedParams { limit: Some(limit) })
     }
 }

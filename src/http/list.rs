@@ -262,6 +262,26 @@ pub fn id_param(query: &HashMap<String, String>, name: &str) -> AppResult<Option
     }
 }
 
+/// A `limit` query parameter between 1 and 100, `default` when absent.
+pub fn limit_param(query: &HashMap<String, String>, name: &str, default: i64) -> AppResult<i64> {
+    match text_param(query, name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+            .ok_or_else(|| {
+                AppError::field(
+                    name,
+                    Tr::new(
+                        "Ensure this value is between 1 and 100.",
+                        "Assurez-vous que cette valeur est comprise entre 1 et 100.",
+                    ),
+                )
+            }),
+    }
+}
+
 /// Message for an id in a body that names no visible object ("Vehicle not found.").
 pub fn not_found_reference(en_name: &str, fr_name: &str) -> Tr {
     Tr::new(

@@ -514,4 +514,54 @@ async fn a_configured_provider_words_answers_and_falls_back_offline() {
         "{}",
         r.text
     );
+    // In a conversation, the provider gets the earlier messages as turns, and the reply says where it came from.
+    let c = app
+        .send("POST", "/api/conversations/", &ana.access, Some(json!({})))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    for text in [
+        "Quel est l'historique de ma Clio ?",
+        "Et combien ai-je dépensé ?",
+    ] {
+        let r = app
+            .send(
+                "POST",
+                &format!("/api/conversations/{c}/send_message/"),
+                &ana.access,
+                Some(json!({"content": text})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(
+            (
+                r.body["reply"]["content"].as_str(),
+                r.body["reply"]["metadata"]["source"].as_str(),
+                r.body["reply"]["metadata"]["model"].as_str()
+            ),
+            (
+                Some("Worded by the provider."),
+                Some("provider"),
+                Some("test-model")
+            )
+        );
+    }
+    let sent = double.requests.lock().unwrap().last().cloned().unwrap();
+    let turns: Vec<(&str, &str)> = sent["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["role"].as_str().unwrap(), m["content"].as_str().unwrap()))
+        .collect();
+    let n = turns.len();
+    assert_eq!(
+        &turns[n - 3..],
+        &[
+            ("user", "Quel est l'historique de ma Clio ?"),
+            ("assistant", "Worded by the provider."),
+            ("user", "Et combien ai-je dépensé ?")
+        ],
+        "{sent}"
+    );
 }

@@ -17,6 +17,7 @@ mod assistant;
 mod auth;
 mod billing;
 mod conventions;
+mod conversations;
 mod diagnostics;
 mod documents;
 mod garages;
