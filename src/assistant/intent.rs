@@ -122,7 +122,7 @@ const WEAK: &[(Intent, &[&str])] = &[
         Intent::Due,
         &["when", "service", "quand", "entretien", "revision"],
     ),
-    (Intent::Garage, &["where", "ou"]),
+    (Intent::Garage, &["where"]),
 ];
 
 const VEHICLES: &[&str] = &[
@@ -157,6 +157,10 @@ pub fn detect(kb: &Knowledge, question: &str) -> Intent {
         if any(&without_periods, words) {
             return *intent;
         }
+    }
+    // « où » is read before folding: folded it is « ou » (or), in half the French sentences.
+    if occurs(&question.to_lowercase(), "où", true) {
+        return Intent::Garage;
     }
     if kb.rules.iter().any(|r| r.hits(&folded) > 0) {
         return Intent::Symptom;

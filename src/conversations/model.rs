@@ -34,6 +34,7 @@ pub struct MessageRow {
 
 /// A message (assistant.md §3).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ChatMessage)]
 pub struct Message {
     pub id: i64,
     pub conversation: i64,
