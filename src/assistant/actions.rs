@@ -293,7 +293,26 @@ pub async fn diagnostic(
     }
     finish(input, errors)?;
     let lang = user.lang;
-    let a = analyze(&state.kb, &symptoms, &codes, lang, state.clock.now());
+    let fuel = match (&info.fuel_type, info.id) {
+        (Some(f), _) => Some(f.clone()),
+        (None, Some(id)) => {
+            let uid = user.id;
+            state
+                .db
+                .read(move |c| Ok(crate::vehicles::repo::find_for_owner(c, uid, id)?))
+                .await?
+                .and_then(|v| v.fuel_type)
+        }
+        (None, None) => None,
+    };
+    let a = analyze(
+        &state.kb,
+        &symptoms,
+        &codes,
+        fuel.as_deref(),
+        lang,
+        state.clock.now(),
+    );
     let context = json!({"vehicle": {"make": info.make, "model": info.model, "year": info.year,
         "fuel_type": info.fuel_type}});
     let (a, text) = super::provider::diagnostic_text(state, context, symptoms, a, lang).await;

@@ -63,8 +63,8 @@ const STRONG: &[(Intent, &[&str])] = &[
     (
         Intent::Costs,
         &[
-            "cost", "costs", "spent", "spend", "how much", "expense", "expenses", "price", "cout",
-            "couts", "coute", "combien", "depense", "depenses", "prix", "budget",
+            "cost", "costs", "spent", "spend", "spending", "how much", "expense", "expenses",
+            "price", "cout", "couts", "coute", "combien", "depense", "depenses", "prix", "budget",
         ],
     ),
     (
@@ -126,6 +126,10 @@ const WEAK: &[(Intent, &[&str])] = &[
 ];
 
 const VEHICLES: &[&str] = &[
+    "vehicles do i have",
+    "cars do i have",
+    "quels vehicules ai-je",
+    "quelles voitures ai-je",
     "my cars",
     "my car",
     "my vehicles",
@@ -141,17 +145,39 @@ fn any(folded: &str, words: &[&str]) -> bool {
 }
 
 /// The first intent whose triggers occur (strong triggers before weak ones).
+/// What a document or a contract is called: it names an expiry question even with a word of `due` in it
+/// (« prochaine échéance d'assurance », "next inspection"), unless the question is about money.
+const EXPIRY_NOUNS: &[&str] = &[
+    "insurance",
+    "subscription",
+    "inspection",
+    "assurance",
+    "abonnement",
+    "controle technique",
+];
+
+/// The contract's order (§5), read with two refinements: the words of `EXPIRY_NOUNS` outrank the generic words
+/// of `due`, and a symptom phrase outranks the question words that occur in almost any sentence (`WEAK`: when,
+/// service, where, quand, entretien, où…), so "squealing when I brake" is a symptom, not a due date.
 pub fn detect(kb: &Knowledge, question: &str) -> Intent {
     if !codes_in_text(question).is_empty() {
         return Intent::TroubleCode;
     }
     let folded = fold_str(question);
-    // "last year", "l'an dernier" name a period, not the history.
     let without_periods = strip_periods(&folded);
+    let costs = STRONG
+        .iter()
+        .any(|(i, words)| *i == Intent::Costs && any(&without_periods, words));
+    if !costs && any(&without_periods, EXPIRY_NOUNS) {
+        return Intent::Expiry;
+    }
     for (intent, words) in STRONG {
         if any(&without_periods, words) {
             return *intent;
         }
+    }
+    if kb.rules.iter().any(|r| r.hits(&folded) > 0) {
+        return Intent::Symptom;
     }
     for (intent, words) in WEAK {
         if any(&without_periods, words) {
@@ -161,9 +187,6 @@ pub fn detect(kb: &Knowledge, question: &str) -> Intent {
     // « où » is read before folding: folded it is « ou » (or), in half the French sentences.
     if occurs(&question.to_lowercase(), "où", true) {
         return Intent::Garage;
-    }
-    if kb.rules.iter().any(|r| r.hits(&folded) > 0) {
-        return Intent::Symptom;
     }
     if any(&folded, VEHICLES) {
         return Intent::Vehicles;
@@ -332,4 +355,56 @@ pub fn pick<'a>(
         return by_make;
     }
     vehicles.iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intents_follow_the_contract_order_with_its_refinements() {
+        let kb = Knowledge::load().expect("the knowledge base loads");
+        for (q, want) in [
+            ("What is P0301?", Intent::TroubleCode),
+            ("What is due on my Clio?", Intent::Due),
+            ("How much did I spend last year?", Intent::Costs),
+            ("Historique de ma 208", Intent::History),
+            (
+                "Quelles sont mes prochaines échéances d'assurance ?",
+                Intent::Expiry,
+            ),
+            ("When is the next inspection?", Intent::Expiry),
+            ("How much did the inspection cost last year?", Intent::Costs),
+            ("Squealing noise when I brake", Intent::Symptom),
+            ("Le moteur tremble ou cale au ralenti", Intent::Symptom),
+            ("Où trouver un garage ?", Intent::Garage),
+            ("Où réparer ma voiture ?", Intent::Garage),
+            ("Quand faire la révision ?", Intent::Due),
+            ("Mes voitures", Intent::Vehicles),
+            ("Raconte-moi une blague", Intent::Unknown),
+        ] {
+            assert_eq!(detect(&kb, q), want, "{q}");
+        }
+    }
+
+    #[test]
+    fn periods() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        let p = period("over the last 1 month", today);
+        assert_eq!(
+            (p.from, p.to),
+            (NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), today)
+        );
+        let p = period("sur les 6 derniers mois", today);
+        assert_eq!(p.from, NaiveDate::from_ymd_opt(2025, 10, 1).unwrap());
+        let p = period("l'an dernier", today);
+        assert_eq!(
+            (p.from.to_string(), p.to.to_string()),
+            ("2025-01-01".into(), "2025-12-31".into())
+        );
+        let p = period("en 2024", today);
+        assert_eq!(p.from.to_string(), "2024-01-01");
+        let p = period("combien ?", today);
+        assert_eq!(p.from, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
+    }
 }

@@ -138,7 +138,15 @@ pub async fn create(
                 &ts(now),
             )?;
             let row = owned(tx, uid, id)?;
-            let a = analyze(&st.kb, &analysis_text(&row), &row.trouble_codes, lang, now);
+            let fuel = vehicle.fuel_type.as_deref();
+            let a = analyze(
+                &st.kb,
+                &analysis_text(&row),
+                &row.trouble_codes,
+                fuel,
+                lang,
+                now,
+            );
             store_analysis(tx, id, &a, &a.summary, &ts(now))?;
             Ok((id, detail(tx, uid, id)?))
         })
@@ -222,7 +230,8 @@ pub async fn reanalyze(state: &AppState, user: &AuthUser, id: i64) -> AppResult<
         .await?;
     let now = state.clock.now();
     let question = analysis_text(&row);
-    let a = analyze(&state.kb, &question, &row.trouble_codes, lang, now);
+    let fuel = vehicle.fuel_type.as_deref();
+    let a = analyze(&state.kb, &question, &row.trouble_codes, fuel, lang, now);
     // Only this diagnostic and its vehicle go to the provider.
     let context = json!({
         "diagnostic": {"id": row.id, "title": row.title, "description": row.description,

@@ -117,10 +117,25 @@ fn round2(x: f64) -> f64 {
 }
 
 /// Analyses `text` (title and description, or a question) with the `codes` given apart (already normalised).
+/// Whether a cause fits the vehicle's fuel type (`None`: unknown, every cause fits). A cause written for one kind
+/// of engine says so at its end: "(diesel)" or "(petrol)" (spark ignition: petrol, hybrids, LPG, CNG).
+fn fits(cause_en: &str, fuel: Option<&str>) -> bool {
+    let Some(fuel) = fuel else { return true };
+    if cause_en.ends_with("(diesel)") {
+        fuel == "diesel"
+    } else if cause_en.ends_with("(petrol)") {
+        fuel != "diesel" && fuel != "electric"
+    } else {
+        true
+    }
+}
+
+/// The analysis of `text` and `codes` for a vehicle running on `fuel` (its `fuel_type`, when known).
 pub fn analyze(
     kb: &Knowledge,
     text: &str,
     codes: &[String],
+    fuel: Option<&str>,
     lang: Lang,
     now: DateTime<Utc>,
 ) -> Analysis {
@@ -213,7 +228,7 @@ pub fn analyze(
     }
     // Identical causes merged at their highest likelihood, then ranked.
     let mut merged: Vec<(Tr, f64, String)> = Vec::new();
-    for (cause, likelihood, from) in causes {
+    for (cause, likelihood, from) in causes.into_iter().filter(|c| fits(&c.0.en, fuel)) {
         match merged.iter_mut().find(|(c, _, _)| c.en == cause.en) {
             Some(m) if m.1 < likelihood => {
                 m.1 = likelihood;
@@ -332,5 +347,36 @@ mod tests {
         assert_eq!(codes_in_text("U01-00 and c0035"), ["U0100", "C0035"]);
         assert!(codes_in_text("en 2019 j'ai payé 300 euros").is_empty());
         assert!(codes_in_text("PB1234 P03011").is_empty());
+    }
+
+    #[test]
+    fn causes_follow_the_vehicles_fuel_type() {
+        let kb = Knowledge::load().expect("the knowledge base loads");
+        let now = chrono::Utc::now();
+        let causes = |fuel: Option<&str>| -> Vec<String> {
+            analyze(&kb, "won't start in the morning", &[], fuel, Lang::En, now)
+                .probable_causes
+                .into_iter()
+                .map(|c| c.cause)
+                .collect()
+        };
+        let glow = |c: &Vec<String>| c.iter().any(|c| c.contains("Glow plugs"));
+        assert!(glow(&causes(None)), "unknown fuel: every cause");
+        assert!(glow(&causes(Some("diesel"))));
+        assert!(
+            !glow(&causes(Some("gasoline"))),
+            "{:?}",
+            causes(Some("gasoline"))
+        );
+        assert!(!glow(&causes(Some("electric"))));
+        assert!(causes(Some("gasoline")).iter().any(|c| c == "Weak battery"));
+        assert!(fits(
+            "Worn spark plugs or a failing ignition coil (petrol)",
+            Some("hybrid")
+        ));
+        assert!(!fits(
+            "Worn spark plugs or a failing ignition coil (petrol)",
+            Some("diesel")
+        ));
     }
 }

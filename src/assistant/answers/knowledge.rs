@@ -12,7 +12,14 @@ type Built = (String, Vec<RecordRef>, Value);
 /// `trouble_code`: each code of the question with its meaning, causes, severity and whether to drive on.
 pub fn trouble_code(ctx: &Ctx) -> Built {
     let codes = codes_in_text(ctx.question);
-    let a = analyze(&ctx.state.kb, ctx.question, &codes, ctx.lang, ctx.now);
+    let a = analyze(
+        &ctx.state.kb,
+        ctx.question,
+        &codes,
+        ctx.fuel(),
+        ctx.lang,
+        ctx.now,
+    );
     let mut parts = Vec::new();
     for f in &a.trouble_codes {
         if !f.known {
@@ -72,7 +79,14 @@ pub fn trouble_code(ctx: &Ctx) -> Built {
 
 /// `symptom`: the analysis of the question's symptoms.
 pub fn symptom(ctx: &Ctx) -> Built {
-    let a = analyze(&ctx.state.kb, ctx.question, &[], ctx.lang, ctx.now);
+    let a = analyze(
+        &ctx.state.kb,
+        ctx.question,
+        &[],
+        ctx.fuel(),
+        ctx.lang,
+        ctx.now,
+    );
     let context = serde_json::to_value(&a).unwrap_or(Value::Null);
     (a.summary, Vec::new(), context)
 }

@@ -83,6 +83,14 @@ impl Ctx<'_> {
         )
     }
 
+    /// The fuel type of the one vehicle the question is about (none when it is about several or unknown).
+    pub fn fuel(&self) -> Option<&str> {
+        match self.vehicles.as_slice() {
+            [v] => v.fuel_type.as_deref(),
+            _ => None,
+        }
+    }
+
     pub fn today(&self) -> chrono::NaiveDate {
         self.now.with_timezone(&self.tz).date_naive()
     }
