@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command. Installs what the tests need on a fresh machine, then runs every test:
-#   - a Python virtualenv with aiosmtpd (the real SMTP server the tests send mail to) and schemathesis;
+#   - a Python virtualenv with aiosmtpd (the real SMTP server the tests send mail to), schemathesis, localstripe
+#     and factur-x (builds and XSD-checks the Factur-X and UBL e-invoices of tests/einvoice/make.py);
 #   - cargo test (unit and property tests, the HTTP black-box tests, the CLI process tests);
 #   - the README quick start (tests/quickstart/run.py runs its lines in an empty directory, no settings, no SMTP);
 #   - the crash test (tests/crash/crash.py: SIGKILL under write load, AUTOTRACK_TEST_CRASH_CYCLES cycles, default 20);
@@ -13,11 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv="${AUTOTRACK_TEST_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/autotrack/test-venv}"
-if ! "$venv/bin/python" -c "import aiosmtpd, schemathesis, localstripe" 2>/dev/null; then
-    echo "== installing the test SMTP server (aiosmtpd), schemathesis and localstripe into $venv"
+if ! "$venv/bin/python" -c "import aiosmtpd, schemathesis, localstripe, facturx" 2>/dev/null; then
+    echo "== installing the test SMTP server (aiosmtpd), schemathesis, localstripe and factur-x into $venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "schemathesis==4.32.5" \
-        "localstripe==1.15.10" "aiohttp==3.14.5"
+        "localstripe==1.15.10" "aiohttp==3.14.5" "factur-x==7.8"
 fi
 export AUTOTRACK_TEST_PYTHON="$venv/bin/python"
 

@@ -37,7 +37,13 @@ pub fn ocr_command(
         crate::documents::analysis::extract_text(|| engine.as_ref(), &bytes, kind, no_deadline)
             .map_err(|f| anyhow::anyhow!("{}", f.message.en))?;
     let elapsed = started.elapsed() - loaded;
-    let result = crate::documents::extract::analyse(&text.text, "other", text.source, text.pages);
+    let result = crate::documents::extract::analyse_with(
+        &text.text,
+        "other",
+        text.source,
+        text.pages,
+        text.e_invoice.as_ref(),
+    );
     if json {
         let out = serde_json::json!({"text": text.text, "source": text.source, "pages": text.pages, "document_type": result.document_type,
             "analysis_data": result.analysis_data, "seconds": elapsed.as_secs_f64()});

@@ -5,6 +5,7 @@ use crate::i18n::Tr;
 use crate::ocr::Ocr;
 use crate::ocr::image_input::{self, InputError, PdfPage};
 
+use super::einvoice::EInvoice;
 use super::storage::FileKind;
 
 /// Text extracted from a file.
@@ -15,6 +16,8 @@ pub struct Text {
     /// `text_layer`, `ocr` or `mixed`.
     pub source: &'static str,
     pub pages: usize,
+    /// The structured invoice a PDF carries (Factur-X, ZUGFeRD, UBL), when it has one.
+    pub e_invoice: Option<EInvoice>,
 }
 
 /// Why an analysis failed; `retry` for errors that may pass on a new attempt.
@@ -82,7 +85,7 @@ pub fn extract_text<'a>(
     };
     match kind {
         FileKind::Pdf => {
-            let pages =
+            let content =
                 image_input::read_pdf(bytes).map_err(|e| match e.downcast::<InputError>() {
                     Ok(InputError::TooLarge) => Failure {
                         message: Tr::new(
@@ -94,9 +97,14 @@ pub fn extract_text<'a>(
                     Ok(input) => from_input(input),
                     Err(_) => from_input(InputError::Unreadable("pdf".into())),
                 })?;
+            let pages = &content.pages;
+            let e_invoice = content
+                .xml_files
+                .iter()
+                .find_map(|(name, xml)| super::einvoice::parse(name, xml));
             let (mut layer, mut scanned) = (0, 0);
             let mut texts = Vec::with_capacity(pages.len());
-            for page in &pages {
+            for page in pages {
                 match page {
                     PdfPage::Text(t) => {
                         layer += 1;
@@ -126,6 +134,7 @@ pub fn extract_text<'a>(
                 text: texts.join("\n\n"),
                 source,
                 pages: pages.len(),
+                e_invoice,
             })
         }
         FileKind::Jpeg | FileKind::Png | FileKind::Webp | FileKind::Gif => {
@@ -140,6 +149,7 @@ pub fn extract_text<'a>(
                 text,
                 source: "ocr",
                 pages: 1,
+                e_invoice: None,
             })
         }
         FileKind::Doc | FileKind::Docx => Err(Failure {

@@ -6,6 +6,7 @@
 //! `stats`, `by_vehicle`).
 
 pub mod analysis;
+pub mod einvoice;
 pub mod extract;
 pub mod handlers;
 pub mod jobs;

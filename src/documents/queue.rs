@@ -57,8 +57,13 @@ pub async fn run_analysis(state: &AppState, claim: super::repo::Claim) -> AppRes
     let now = ts(state.clock.now());
     match outcome {
         Ok(text) => {
-            let result =
-                super::extract::analyse(&text.text, &claim.document_type, text.source, text.pages);
+            let result = super::extract::analyse_with(
+                &text.text,
+                &claim.document_type,
+                text.source,
+                text.pages,
+                text.e_invoice.as_ref(),
+            );
             let data = &result.analysis_data;
             // One line per analysed document, with what an operator needs to judge it (no content: it is private).
             tracing::info!(

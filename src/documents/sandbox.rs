@@ -231,6 +231,9 @@ fn parse_answer(stdout: &[u8]) -> Option<Result<Text, Failure>> {
         text: v["text"].as_str()?.to_owned(),
         source,
         pages: usize::try_from(v["pages"].as_u64()?).ok()?,
+        e_invoice: v
+            .get("e_invoice")
+            .and_then(|e| serde_json::from_value(e.clone()).ok()),
     }))
 }
 
@@ -380,7 +383,9 @@ pub fn worker_main(args: &WorkerArgs) -> ExitCode {
             .as_ref()
     };
     print(&match analysis::extract_text(ocr, &bytes, kind, deadline) {
-        Ok(t) => json!({"text": t.text, "source": t.source, "pages": t.pages}),
+        Ok(t) => {
+            json!({"text": t.text, "source": t.source, "pages": t.pages, "e_invoice": t.e_invoice})
+        }
         Err(f) => json!({"failure": {"en": f.message.en, "fr": f.message.fr, "retry": f.retry}}),
     })
 }

@@ -69,7 +69,14 @@ pub enum PdfPage {
 }
 
 /// Reads a PDF's pages (bounded): text layers, and for pages without one their embedded JPEG or 8-bit raw images.
-pub fn read_pdf(bytes: &[u8]) -> anyhow::Result<Vec<PdfPage>> {
+/// A PDF's pages and its XML attachments (an e-invoice travels as one).
+pub struct PdfContent {
+    pub pages: Vec<PdfPage>,
+    /// (file name, decoded bytes) of each embedded `.xml` file.
+    pub xml_files: Vec<(String, Vec<u8>)>,
+}
+
+pub fn read_pdf(bytes: &[u8]) -> anyhow::Result<PdfContent> {
     guard_streams(bytes)?;
     let doc = lopdf::Document::load_mem(bytes).context("not a readable PDF")?;
     let mut pages = Vec::new();
@@ -117,7 +124,10 @@ pub fn read_pdf(bytes: &[u8]) -> anyhow::Result<Vec<PdfPage>> {
     if pages.is_empty() {
         bail!("the PDF has no pages");
     }
-    Ok(pages)
+    Ok(PdfContent {
+        pages,
+        xml_files: super::attachments::xml_files(&doc),
+    })
 }
 
 /// The text layer of a page, with a line break wherever the text moves to a new line (lopdf's own extraction

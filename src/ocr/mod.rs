@@ -3,6 +3,7 @@
 //! (min-area rectangles of the probability-map components, unclipped) → upright crops sampled along each box →
 //! CTC recognition → reading order. Models load once; callers run `recognise` on a blocking thread.
 
+mod attachments;
 mod crop;
 mod handle;
 pub mod image_input;

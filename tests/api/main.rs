@@ -20,6 +20,7 @@ mod conventions;
 mod conversations;
 mod diagnostics;
 mod documents;
+mod einvoices;
 mod garages;
 mod health;
 mod mail;

@@ -13,15 +13,45 @@ pub fn siret_is_valid(siret: &str) -> bool {
     let Some(digits) = digits.filter(|d| d.len() == 14) else {
         return false;
     };
+    let la_poste = siret.replace(' ', "").starts_with("356000000");
+    luhn(&digits) || (la_poste && digits.iter().sum::<u32>().is_multiple_of(5))
+}
+
+/// 9 digits (spaces ignored) passing the Luhn check, as every SIREN does (La Poste's 356 000 000 included).
+pub fn siren_is_valid(siren: &str) -> bool {
+    let digits: Option<Vec<u32>> = siren
+        .chars()
+        .filter(|c| *c != ' ')
+        .map(|c| c.to_digit(10))
+        .collect();
+    digits.is_some_and(|d| d.len() == 9 && luhn(&d))
+}
+
+/// The Luhn check: every second digit from the right doubled (less 9 past 9), the sum a multiple of 10.
+fn luhn(digits: &[u32]) -> bool {
     let doubled = |d: u32| if d * 2 > 9 { d * 2 - 9 } else { d * 2 };
-    let luhn: u32 = digits
+    let sum: u32 = digits
         .iter()
         .rev()
         .enumerate()
         .map(|(i, &d)| if i % 2 == 1 { doubled(d) } else { d })
         .sum();
-    let la_poste = siret.replace(' ', "").starts_with("356000000");
-    luhn.is_multiple_of(10) || (la_poste && digits.iter().sum::<u32>().is_multiple_of(5))
+    sum.is_multiple_of(10)
+}
+
+/// A French VAT number: `FR`, a 2-digit key, the SIREN; the key is (12 + 3 × (SIREN mod 97)) mod 97.
+pub fn vat_fr_is_valid(vat: &str) -> bool {
+    let v: String = vat.chars().filter(|c| *c != ' ').collect();
+    let Some(rest) = v.strip_prefix("FR") else {
+        return false;
+    };
+    if rest.len() != 11 || !rest.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let (Ok(key), Ok(siren)) = (rest[..2].parse::<u64>(), rest[2..].parse::<u64>()) else {
+        return false;
+    };
+    key == (12 + 3 * (siren % 97)) % 97
 }
 
 /// 17 letters or digits without I, O or Q, in either case: the vehicles module's rule, which it applies after

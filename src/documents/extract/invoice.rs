@@ -52,19 +52,25 @@ pub(super) fn invoice(doc: &[Line]) -> Vec<(&'static str, Hit)> {
         scan_amount(&l.low, v, v + AMOUNT_WINDOW).map(|a| amount_hit(l, &a, true))
     });
     let ttc = amount(TOTAL_INCL_TAX).or_else(|| largest_total(doc));
-    let currency = [&ttc, &ht, &vat]
+    let vat_amount = vat;
+    let currency = [&ttc, &ht, &vat_amount]
         .into_iter()
         .flatten()
         .find_map(|h| h.currency.clone())
         .map(|(c, raw)| hit(c, 0.9, raw))
         .or_else(|| any_currency(doc));
+    let siret = siret(doc);
+    let vat = vat_number(doc);
+    let siren = siren(doc, siret.as_ref(), vat.as_ref());
     keep([
         ("invoice_number", number),
         ("invoice_date", date),
         ("garage_name", garage_name(doc)),
-        ("siret", siret(doc)),
+        ("siret", siret),
+        ("siren", siren),
+        ("vat_number", vat),
         ("total_excl_tax", ht),
-        ("vat_amount", vat),
+        ("vat_amount", vat_amount),
         ("total_incl_tax", ttc),
         ("currency", currency),
         ("mileage", mileage(doc)),
@@ -93,6 +99,63 @@ pub(super) fn siret(doc: &[Line]) -> Option<Hit> {
             )
         })
     })
+}
+
+/// `count` digits from `i`, single spaces or dots between groups allowed → (digits, end).
+fn digit_run(s: &[char], i: usize, count: usize) -> Option<(String, usize)> {
+    let (mut e, mut out) = (i, String::new());
+    while out.len() < count {
+        match s.get(e) {
+            Some(c) if c.is_ascii_digit() => out.push(*c),
+            Some(' ' | '.')
+                if !out.is_empty() && s.get(e + 1).is_some_and(char::is_ascii_digit) => {}
+            _ => return None,
+        }
+        e += 1;
+    }
+    (!s.get(e).is_some_and(char::is_ascii_digit)).then_some((out, e))
+}
+
+/// An intra-community VAT number `FR` + key + SIREN (spaces allowed), checked by its key.
+pub(super) fn vat_number(doc: &[Line]) -> Option<Hit> {
+    doc.iter().find_map(|l| {
+        let s = &l.low;
+        (0..s.len()).find_map(|i| {
+            if !starts(s, i, "fr") || prev(s, i).is_alphanumeric() {
+                return None;
+            }
+            let (digits, e) = digit_run(s, skip(s, i + 2, " "), 11)?;
+            let value = format!("FR{digits}");
+            let conf = if vat_fr_is_valid(&value) { 0.9 } else { 0.5 };
+            Some(hit(value, conf, l.text(i, e)))
+        })
+    })
+}
+
+/// The SIREN: after "SIREN" or "RCS <city>" (9 digits, Luhn-checked), else the one inside the SIRET or the
+/// VAT number.
+pub(super) fn siren(doc: &[Line], siret: Option<&Hit>, vat: Option<&Hit>) -> Option<Hit> {
+    let labelled = after_label(doc, "siren|r.c.s|rcs", |l, v, _| {
+        let s = &l.low;
+        (v..(v + 40).min(s.len())).find_map(|i| {
+            if prev(s, i).is_ascii_digit() {
+                return None;
+            }
+            let (digits, e) = digit_run(s, i, 9)?;
+            let conf = if siren_is_valid(&digits) { 0.9 } else { 0.7 };
+            Some(hit(digits, conf, l.text(i, e)))
+        })
+    });
+    labelled
+        .or_else(|| {
+            let h = siret?;
+            let digits = h.value.as_str()?;
+            (digits.len() == 14).then(|| hit(&digits[..9], h.conf, h.raw.clone()))
+        })
+        .or_else(|| {
+            let h = vat.filter(|h| h.conf >= 0.9)?;
+            Some(hit(&h.value.as_str()?[4..], h.conf, h.raw.clone()))
+        })
 }
 
 /// The line before the SIRET line, else the first fitting one of the first lines.

@@ -15,12 +15,15 @@ mod insurance;
 mod invoice;
 mod parse;
 mod registration;
+mod structured;
 mod suggestion;
 mod text;
 
 use detect::*;
 use ids::*;
-pub use ids::{parse_plate, siret_is_valid, vin_check_digit_ok, vin_is_valid};
+pub use ids::{
+    parse_plate, siren_is_valid, siret_is_valid, vat_fr_is_valid, vin_check_digit_ok, vin_is_valid,
+};
 use insurance::*;
 use invoice::*;
 use parse::*;
@@ -39,8 +42,24 @@ pub struct Extraction {
 
 /// `source`: `text_layer`, `ocr` or `mixed` (OCR confidence factor for the last two); `pages`: 1 for images.
 pub fn analyse(text: &str, stored_type: &str, source: &str, pages: usize) -> Extraction {
+    analyse_with(text, stored_type, source, pages, None)
+}
+
+/// `analyse`, and when the PDF carries a structured invoice, its fields (exact) over those read from the text,
+/// with the places where the visible text says otherwise.
+pub fn analyse_with(
+    text: &str,
+    stored_type: &str,
+    source: &str,
+    pages: usize,
+    e_invoice: Option<&crate::documents::einvoice::EInvoice>,
+) -> Extraction {
     let doc = lines(text);
     let (detected, score) = detect(&doc);
+    let (detected, score) = match e_invoice {
+        Some(_) => ("invoice", 1.0),
+        None => (detected, score),
+    };
     let doc_type = if stored_type == "other" && detected != "other" {
         detected
     } else {
@@ -81,15 +100,25 @@ pub fn analyse(text: &str, stored_type: &str, source: &str, pages: usize) -> Ext
             json!({"value": h.value, "confidence": round2(h.conf), "raw": h.raw}),
         );
     }
-    let sum: f64 = found.iter().map(|(_, h)| round2(h.conf)).sum();
-    let confidence = if found.is_empty() {
+    let structured = match e_invoice {
+        Some(inv) if doc_type == "invoice" => Some(structured::merge(inv, &mut fields)),
+        _ => None,
+    };
+    let confs: Vec<f64> = fields
+        .values()
+        .filter_map(|f| f["confidence"].as_f64())
+        .collect();
+    let confidence = if confs.is_empty() {
         0.0
     } else {
-        round2(sum / found.len() as f64)
+        round2(confs.iter().sum::<f64>() / confs.len() as f64)
     };
     let suggestion = suggestion(doc_type, &fields);
     let mut data = json!({"document_type": detected, "document_type_score": score, "source": source, "pages": pages,
         "fields": fields, "confidence": confidence});
+    if let Some(s) = structured {
+        data["e_invoice"] = s;
+    }
     if let Some(s) = suggestion {
         data["suggestion"] = s;
     }
@@ -118,6 +147,45 @@ mod tests {
             .map(|c| c.split_once('→').unwrap())
             .map(|(i, o)| (i.trim(), o.trim()))
             .collect()
+    }
+
+    #[test]
+    fn siren_only_invoices_and_vat_numbers() {
+        let text = "AUTO REPARATION LYONNAISE\nSAS au capital de 10 000 € - RCS Lyon B 732 829 320\n\
+            TVA intracommunautaire : FR 44 732 829 320\nFacture n° A-77 du 04/11/2026\nTotal TTC : 240,00 €";
+        let f = analyse(text, "other", "text_layer", 1).analysis_data["fields"].clone();
+        assert_eq!(
+            (
+                f["siren"]["value"].clone(),
+                f["siren"]["confidence"].clone()
+            ),
+            (json!("732829320"), json!(0.9))
+        );
+        assert_eq!(
+            (
+                f["vat_number"]["value"].clone(),
+                f["vat_number"]["confidence"].clone()
+            ),
+            (json!("FR44732829320"), json!(0.9))
+        );
+        assert!(f.get("siret").is_none());
+        assert!(
+            f.get("vat_amount").is_none(),
+            "the VAT number line holds no VAT amount: {f}"
+        );
+        // A wrong key or a wrong Luhn digit is read but trusted less.
+        let f = analyse(
+            "RCS Paris 732 829 321\nTVA FR 45 732829320",
+            "invoice",
+            "text_layer",
+            1,
+        )
+        .analysis_data["fields"]
+            .clone();
+        assert_eq!(f["siren"]["confidence"], json!(0.7));
+        assert_eq!(f["vat_number"]["confidence"], json!(0.5));
+        assert!(siren_is_valid("356 000 000") && !siren_is_valid("73282932"));
+        assert!(vat_fr_is_valid("FR44732829320") && !vat_fr_is_valid("FR45732829320"));
     }
 
     #[test]
@@ -289,6 +357,7 @@ Net à payer          118,80 €
             "invoice_date": {"value": "2026-03-02", "confidence": 0.9, "raw": "02/03/2026"},
             "garage_name": {"value": "GARAGE DU CENTRE SARL", "confidence": 0.7, "raw": "GARAGE DU CENTRE SARL"},
             "siret": {"value": "73282932000074", "confidence": 0.9, "raw": "732 829 320 00074"},
+            "siren": {"value": "732829320", "confidence": 0.9, "raw": "732 829 320 00074"},
             "total_excl_tax": {"value": "99.00", "confidence": 1.0, "raw": "99,00 €"},
             "vat_amount": {"value": "19.80", "confidence": 1.0, "raw": "19,80 €"},
             "total_incl_tax": {"value": "118.80", "confidence": 1.0, "raw": "118,80 €"},
@@ -311,6 +380,7 @@ Net à payer          118,80 €
             "invoice_date": {"value": "2026-03-05", "confidence": 0.81, "raw": "5 mars 2026"},
             "garage_name": {"value": "Garage Martin", "confidence": 0.63, "raw": "Garage  Martin"},
             "siret": {"value": "73282932000074", "confidence": 0.81, "raw": "73282932000074"},
+            "siren": {"value": "732829320", "confidence": 0.81, "raw": "73282932000074"},
             "total_excl_tax": {"value": "1234.56", "confidence": 0.91, "raw": "1.234,56"},
             "vat_amount": {"value": "246.91", "confidence": 0.91, "raw": "246,91"},
             "total_incl_tax": {"value": "1481.47", "confidence": 0.91, "raw": "1 481,47 EUR"},
