@@ -6,6 +6,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
+use super::apply::Applied;
 use super::model::{
     AnalysisQueued, BatchAnalyze, BatchQueued, Document, DocumentFilter, DocumentForm,
     DocumentInput, DocumentStats, DocumentUpload, TypeFilter, VehicleDocuments, VehicleFilter,
@@ -214,6 +215,30 @@ pub async fn analyze(
         StatusCode::ACCEPTED,
         Json(super::queue::analyze(&state, &user, id).await?),
     ))
+}
+
+/// Turn the analysed suggestion into a record: an invoice's maintenance (201; body overrides `vehicle`,
+/// `service_date`, `service_type`, `description`, `mileage`, `cost`, `status`), or a registration certificate's
+/// plate, VIN and fuel type into the empty fields of the document's vehicle (or the body's `vehicle`) (200).
+/// Applying twice creates nothing: 409 `conflict` with the record made the first time.
+#[utoipa::path(post, path = "/api/documents/{id}/apply-suggestion", tag = "documents", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "document id")), request_body = Object,
+    responses((status = 201, body = Applied, description = "a maintenance was created"), (status = 200, body = Applied, description = "the vehicle was completed"),
+        (status = 400, description = "validation_error or plan_limit_reached"), (status = 404, description = "not_found"),
+        (status = 409, description = "conflict: already applied; `maintenance` or `vehicle` holds the record")))]
+pub async fn apply_suggestion(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> AppResult<(StatusCode, Json<Applied>)> {
+    let (created, applied) = super::apply::apply_suggestion(&state, &user, id, body).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(applied)))
 }
 
 /// Queue several analyses (Word files and documents being analysed are skipped): 202.

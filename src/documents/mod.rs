@@ -1,11 +1,13 @@
 //! Documents (documents.md): private uploads checked by content, stored under the data directory with random
 //! names, served only to their owner, and analysed in the background (`jobs.rs`).
 //!
-//! Tables owned: `documents` (list queries join `vehicles` for search on make and model).
+//! Tables owned: `documents` (list queries join `vehicles` for search on make and model), `document_applications`
+//! (what a suggestion was applied to; `apply.rs`).
 //! Routes: `/api/documents/…` and its actions (`download`, `analyze`, `batch_analyze`, `by_type`, `unanalyzed`,
 //! `stats`, `by_vehicle`).
 
 pub mod analysis;
+pub mod apply;
 pub mod einvoice;
 pub mod extract;
 pub mod handlers;
@@ -47,4 +49,5 @@ pub fn router(max_upload: u64) -> OpenApiRouter<AppState> {
         .routes(one)
         .routes(routes!(handlers::download))
         .routes(routes!(handlers::analyze))
+        .routes(routes!(handlers::apply_suggestion))
 }

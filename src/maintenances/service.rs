@@ -26,7 +26,7 @@ fn owned(conn: &Connection, user_id: i64, id: i64) -> AppResult<MaintenanceRow> 
 
 /// The caller's record `id` with `vehicle_detail` (the vehicle list representation), or 404. The vehicle is the
 /// caller's too: a record's owner is its vehicle's.
-fn detail(conn: &Connection, uid: i64, id: i64) -> AppResult<MaintenanceDetail> {
+pub(crate) fn detail(conn: &Connection, uid: i64, id: i64) -> AppResult<MaintenanceDetail> {
     let m = owned(conn, uid, id)?;
     let owner = owner(conn, uid)?;
     let vehicle = crate::vehicles::service::owned(conn, uid, m.vehicle_id)?;
@@ -106,49 +106,61 @@ pub async fn create(
     body: Map<String, Value>,
 ) -> AppResult<(i64, MaintenanceDetail)> {
     let uid = user.id;
-    let (mut input, m) = input::parse(body, true, true, uid);
     let now = state.clock.now();
     let st = state.clone();
     state
         .db
         .write(move |tx| {
-            let vehicle = match m.vehicle {
-                Some(id) => crate::vehicles::repo::find_for_owner(tx, uid, id)?,
-                None => None,
-            };
-            if m.vehicle.is_some() && vehicle.is_none() {
-                input.error("vehicle", vehicle_not_found());
-            }
-            input.finish()?;
-            let vehicle = vehicle.ok_or_else(|| AppError::field("vehicle", vehicle_not_found()))?;
-            let month = ts(crate::plans::service::month_start(now));
-            let this_month = repo::count_created_since(tx, uid, &month)?;
-            crate::plans::service::check_limit(tx, &st, uid, Resource::Maintenances, this_month)?;
-            let blank = MaintenanceRow {
-                id: 0,
-                vehicle_id: vehicle.id,
-                created_by_id: uid,
-                performed_by_id: None,
-                service_date: String::new(),
-                service_type: String::new(),
-                description: None,
-                mileage: None,
-                cost_cents: None,
-                status: "SCHEDULED".to_owned(),
-                invoice_url: None,
-                reminder_sent: false,
-                created_at: String::new(),
-                updated_at: String::new(),
-                vehicle_make: vehicle.make,
-                vehicle_model: vehicle.model,
-                vehicle_year: vehicle.year,
-                vehicle_plate: vehicle.license_plate,
-            };
-            let row = apply(blank, m);
-            let id = repo::insert(tx, &row, &ts(now))?;
+            let id = create_in(tx, &st, uid, body, now)?;
             Ok((id, detail(tx, uid, id)?))
         })
         .await
+}
+
+/// Creates a maintenance from `body` inside the caller's transaction (validation, the vehicle's owner, the
+/// monthly plan limit); answers its id.
+pub fn create_in(
+    tx: &rusqlite::Connection,
+    st: &AppState,
+    uid: i64,
+    body: Map<String, Value>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<i64> {
+    let (mut input, m) = input::parse(body, true, true, uid);
+    let vehicle = match m.vehicle {
+        Some(id) => crate::vehicles::repo::find_for_owner(tx, uid, id)?,
+        None => None,
+    };
+    if m.vehicle.is_some() && vehicle.is_none() {
+        input.error("vehicle", vehicle_not_found());
+    }
+    input.finish()?;
+    let vehicle = vehicle.ok_or_else(|| AppError::field("vehicle", vehicle_not_found()))?;
+    let month = ts(crate::plans::service::month_start(now));
+    let this_month = repo::count_created_since(tx, uid, &month)?;
+    crate::plans::service::check_limit(tx, st, uid, Resource::Maintenances, this_month)?;
+    let blank = MaintenanceRow {
+        id: 0,
+        vehicle_id: vehicle.id,
+        created_by_id: uid,
+        performed_by_id: None,
+        service_date: String::new(),
+        service_type: String::new(),
+        description: None,
+        mileage: None,
+        cost_cents: None,
+        status: "SCHEDULED".to_owned(),
+        invoice_url: None,
+        reminder_sent: false,
+        created_at: String::new(),
+        updated_at: String::new(),
+        vehicle_make: vehicle.make,
+        vehicle_model: vehicle.model,
+        vehicle_year: vehicle.year,
+        vehicle_plate: vehicle.license_plate,
+    };
+    let row = apply(blank, m);
+    Ok(repo::insert(tx, &row, &ts(now))?)
 }
 
 pub async fn update(

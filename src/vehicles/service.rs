@@ -35,7 +35,7 @@ fn max_year(state: &AppState) -> i64 {
     i64::from(state.clock.now().year()) + 1
 }
 
-fn detail(conn: &Connection, v: VehicleRow, owner: &Owner) -> AppResult<VehicleDetail> {
+pub(crate) fn detail(conn: &Connection, v: VehicleRow, owner: &Owner) -> AppResult<VehicleDetail> {
     let maintenances = crate::maintenances::repo::count_for_vehicle(conn, v.id)?;
     let documents = crate::documents::repo::count_for_vehicle(conn, v.id)?;
     Ok(v.into_detail(owner, maintenances, documents))

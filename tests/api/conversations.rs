@@ -30,27 +30,17 @@ async fn conversations_belong_to_their_owner_and_get_offline_replies() {
     let ana = app.user("ana@example.com").await;
     let bob = app.user("bob@example.com").await;
     let v = app
-        .send(
-            "POST",
-            "/api/vehicles/",
-            &ana.access,
-            Some(json!({"make": "Peugeot", "model": "208", "year": 2019, "fuel_type": "gasoline"})),
+        .vehicle(
+            &ana,
+            json!({"make": "Peugeot", "model": "208", "year": 2019, "fuel_type": "gasoline"}),
         )
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
+        .await;
     let bob_v = app
-        .send(
-            "POST",
-            "/api/vehicles/",
-            &bob.access,
-            Some(json!({"make": "Fiat", "model": "Panda", "year": 2015})),
+        .vehicle(
+            &bob,
+            json!({"make": "Fiat", "model": "Panda", "year": 2015}),
         )
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
+        .await;
     let m = app
         .send(
             "POST",

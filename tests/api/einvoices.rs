@@ -113,3 +113,250 @@ async fn factur_x_and_ubl_invoices_are_read_exactly() {
         );
     }
 }
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
+/// Uploads `bytes` (with `vehicle` when given) and runs the analysis; answers the document id.
+async fn analysed(
+    app: &TestApp,
+    s: &Session,
+    name: &str,
+    bytes: Vec<u8>,
+    vehicle: Option<i64>,
+) -> i64 {
+    let mut form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
+    if let Some(v) = vehicle {
+        form = form.text("vehicle", v.to_string());
+    }
+    let r = TestApp::read(
+        app.client
+            .post(format!("{}/api/documents/", app.base))
+            .bearer_auth(&s.access)
+            .multipart(form),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(app.run_job("analyze_documents").await.items, 1);
+    r.body["id"].as_i64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invoice_becomes_a_maintenance_and_a_certificate_completes_a_vehicle() {
+    let dir = tempfile::tempdir().unwrap();
+    make(dir.path());
+    let mut args = vec!["--otp-policy", "off", "--default-plan", "premium"];
+    args.extend_from_slice(NO_SCHEDULES);
+    let app = TestApp::spawn_with(&args, false).await;
+    let s = app.user("apply@example.com").await;
+    let bob = app.user("bob@example.com").await;
+    let car = app
+        .vehicle(
+            &s,
+            json!({"make": "Renault", "model": "Clio", "year": 2019}),
+        )
+        .await;
+    let invoice = std::fs::read(dir.path().join("facturx-en16931.pdf")).unwrap();
+    let doc = analysed(&app, &s, "facture.pdf", invoice.clone(), Some(car)).await;
+    let path = format!("/api/documents/{doc}/apply-suggestion/");
+
+    // Another user's document is not found; the owner's invoice makes one completed maintenance.
+    let r = app.send("POST", &path, &bob.access, None).await;
+    assert_eq!(r.status, 404);
+    let r = app.send("POST", &path, &s.access, None).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["applied"], "maintenance");
+    let m = &r.body["maintenance"];
+    assert_eq!(
+        (
+            m["vehicle"].as_i64(),
+            m["cost"].as_str(),
+            m["status"].as_str(),
+            m["service_date"].as_str().map(|d| &d[..10])
+        ),
+        (
+            Some(car),
+            Some("118.80"),
+            Some("COMPLETED"),
+            Some("2026-11-03")
+        ),
+        "{m}"
+    );
+    assert!(
+        m["description"]
+            .as_str()
+            .unwrap()
+            .contains("FX-EN16931-0117"),
+        "{m}"
+    );
+    let mid = m["id"].as_i64().unwrap();
+
+    // Twice: nothing new, 409 with the record made the first time.
+    let r = app.send("POST", &path, &s.access, None).await;
+    assert_eq!((r.status, r.code()), (409, "conflict"), "{}", r.text);
+    assert_eq!(r.body["maintenance"]["id"].as_i64(), Some(mid));
+    let list = app.send("GET", "/api/maintenances/", &s.access, None).await;
+    assert_eq!(list.body["count"], 1);
+
+    // Once the maintenance is deleted, the suggestion can be applied again, with overrides.
+    let r = app
+        .send(
+            "DELETE",
+            &format!("/api/maintenances/{mid}/"),
+            &s.access,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    let r = app
+        .send(
+            "POST",
+            &path,
+            &s.access,
+            Some(json!({"service_type": "Vidange", "mileage": 45_230})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        (
+            r.body["maintenance"]["service_type"].as_str(),
+            r.body["maintenance"]["mileage"].as_i64()
+        ),
+        (Some("Vidange"), Some(45_230))
+    );
+
+    // Without a vehicle, one must be given; a bad override is the maintenance's own validation error.
+    let loose = analysed(&app, &s, "sans-vehicule.pdf", invoice.clone(), None).await;
+    let loose_path = format!("/api/documents/{loose}/apply-suggestion/");
+    let r = app.send("POST", &loose_path, &s.access, None).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "validation_error"),
+        "{}",
+        r.text
+    );
+    assert!(r.body["errors"]["vehicle"].is_array(), "{}", r.text);
+    let bob_car = app
+        .vehicle(
+            &bob,
+            json!({"make": "Fiat", "model": "Panda", "year": 2015}),
+        )
+        .await;
+    for body in [
+        json!({"vehicle": bob_car}),
+        json!({"vehicle": car, "cost": "abc"}),
+    ] {
+        let r = app
+            .send("POST", &loose_path, &s.access, Some(body.clone()))
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (400, "validation_error"),
+            "{body}: {}",
+            r.text
+        );
+    }
+    assert_eq!(
+        app.send("GET", "/api/maintenances/", &bob.access, None)
+            .await
+            .body["count"],
+        0
+    );
+
+    // A registration certificate fills the vehicle's empty plate and VIN, and nothing twice.
+    let cert = analysed(
+        &app,
+        &s,
+        "carte-grise.jpg",
+        fixture("registration-exif.jpg"),
+        Some(car),
+    )
+    .await;
+    let r = app
+        .send(
+            "POST",
+            &format!("/api/documents/{cert}/apply-suggestion/"),
+            &s.access,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["applied"], "vehicle");
+    assert_eq!(
+        (
+            r.body["vehicle"]["license_plate"].as_str(),
+            r.body["vehicle"]["vin"].as_str()
+        ),
+        (Some("FG-482-KL"), Some("VF1RJA00X63123456")),
+        "{}",
+        r.text
+    );
+    let filled = r.body["filled"].as_array().unwrap();
+    assert!(
+        filled.contains(&json!("license_plate")) && filled.contains(&json!("vin")),
+        "{}",
+        r.text
+    );
+    let r = app
+        .send(
+            "POST",
+            &format!("/api/documents/{cert}/apply-suggestion/"),
+            &s.access,
+            None,
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (409, "conflict"));
+    assert_eq!(r.body["vehicle"]["id"].as_i64(), Some(car));
+
+    // A document without a suggestion has nothing to apply.
+    let other = analysed(
+        &app,
+        &s,
+        "note.pdf",
+        std::fs::read(dir.path().join("ubl.pdf")).unwrap(),
+        None,
+    )
+    .await;
+    let r = app
+        .send(
+            "PATCH",
+            &format!("/api/documents/{other}/"),
+            &s.access,
+            Some(json!({"document_type": "insurance"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = app
+        .send(
+            "POST",
+            &format!("/api/documents/{other}/analyze/"),
+            &s.access,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert_eq!(app.run_job("analyze_documents").await.items, 1);
+    let r = app
+        .send(
+            "POST",
+            &format!("/api/documents/{other}/apply-suggestion/"),
+            &s.access,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "validation_error"),
+        "{}",
+        r.text
+    );
+}

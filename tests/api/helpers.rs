@@ -352,6 +352,15 @@ impl TestApp {
         self.login(email, PASSWORD).await
     }
 
+    /// Creates one of `s`'s vehicles from `body`; answers its id.
+    pub async fn vehicle(&self, s: &Session, body: Value) -> i64 {
+        let r = self
+            .send("POST", "/api/vehicles/", &s.access, Some(body))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.body["id"].as_i64().expect("id")
+    }
+
     pub async fn send(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> Resp {
         let m = Method::from_bytes(method.as_bytes()).expect("method");
         self.request(m, path, Some(token), body).await
