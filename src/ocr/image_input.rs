@@ -130,17 +130,9 @@ pub fn read_pdf(bytes: &[u8]) -> anyhow::Result<PdfContent> {
     })
 }
 
-/// The text layer of a page, with a line break wherever the text moves to a new line (lopdf's own extraction
-/// runs the lines of a page together) and a space for wide gaps inside `TJ` arrays.
+/// The text layer of a page, laid out by position (`pdf_text`), from its content streams decoded within bounds
+/// (lopdf's own decoding has none).
 fn page_text(doc: &lopdf::Document, page: lopdf::ObjectId) -> anyhow::Result<String> {
-    use lopdf::Object;
-    use lopdf::content::Content;
-    let encodings: std::collections::BTreeMap<Vec<u8>, lopdf::Encoding> = doc
-        .get_page_fonts(page)?
-        .into_iter()
-        .filter_map(|(name, font)| font.get_font_encoding(doc).ok().map(|e| (name, e)))
-        .collect();
-    // The page's content streams, decoded within bounds (lopdf's own decoding has none).
     let mut bytes = Vec::new();
     for id in doc.get_page_contents(page) {
         let Ok(stream) = doc.get_object(id).and_then(|o| o.as_stream()) else {
@@ -156,76 +148,7 @@ fn page_text(doc: &lopdf::Document, page: lopdf::ObjectId) -> anyhow::Result<Str
             Err(InputError::TooLarge) => bail!(InputError::TooLarge),
         }
     }
-    let content = Content::decode(&bytes)?;
-    let mut text = String::new();
-    let mut encoding = None;
-    let newline = |t: &mut String| {
-        if !t.is_empty() && !t.ends_with('\n') {
-            t.push('\n');
-        }
-    };
-    fn push(t: &mut String, enc: &lopdf::Encoding, operands: &[Object]) {
-        for op in operands {
-            match op {
-                Object::String(bytes, _) => {
-                    t.push_str(&lopdf::Document::decode_text(enc, bytes).unwrap_or_default())
-                }
-                Object::Array(items) => push(t, enc, items),
-                Object::Integer(i) if *i < -200 => t.push(' '),
-                Object::Real(r) if *r < -200.0 => t.push(' '),
-                _ => {}
-            }
-        }
-    }
-    let mut last_y: Option<f32> = None;
-    for op in &content.operations {
-        match op.operator.as_str() {
-            "Tf" => {
-                encoding = op
-                    .operands
-                    .first()
-                    .and_then(|o| o.as_name().ok())
-                    .and_then(|n| encodings.get(n))
-            }
-            "Tj" | "TJ" => {
-                if let Some(enc) = encoding {
-                    push(&mut text, enc, &op.operands);
-                }
-            }
-            "'" | "\"" => {
-                newline(&mut text);
-                if let Some(enc) = encoding {
-                    push(
-                        &mut text,
-                        enc,
-                        &op.operands[op.operands.len().saturating_sub(1)..],
-                    );
-                }
-            }
-            "T*" | "ET" => newline(&mut text),
-            "Td" | "TD" => {
-                if op
-                    .operands
-                    .get(1)
-                    .and_then(|o| o.as_float().ok())
-                    .is_some_and(|dy| dy.abs() > 0.01)
-                {
-                    newline(&mut text);
-                } else if !text.ends_with(['\n', ' ']) && !text.is_empty() {
-                    text.push(' ');
-                }
-            }
-            "Tm" => {
-                let y = op.operands.get(5).and_then(|o| o.as_float().ok());
-                if y.is_some() && last_y.is_some() && y != last_y {
-                    newline(&mut text);
-                }
-                last_y = y;
-            }
-            _ => {}
-        }
-    }
-    Ok(text)
+    super::pdf_text::layout_text(doc, page, &bytes)
 }
 
 /// Largest inflated size of one stream, and of all the streams of a file, before lopdf is let near it.

@@ -8,6 +8,7 @@ mod crop;
 mod handle;
 pub mod image_input;
 mod pdf_filters;
+mod pdf_text;
 
 use crop::upright_crop;
 pub use handle::OcrHandle;

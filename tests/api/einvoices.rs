@@ -360,3 +360,37 @@ async fn an_invoice_becomes_a_maintenance_and_a_certificate_completes_a_vehicle(
         r.text
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_pdfs_are_read_by_where_the_text_is_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    make(dir.path());
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("layouts.json")).unwrap()).unwrap();
+    let mut args = vec!["--otp-policy", "off"];
+    args.extend_from_slice(NO_SCHEDULES);
+    let app = TestApp::spawn_with(&args, false).await;
+    let s = app.user("layouts@example.com").await;
+    // Each was written labels first and values after, in a right-hand column (layout-english.pdf: in English
+    // with the currency sign glued to the amounts; layout-siren.pdf: a SIREN in the RCS mention, no SIRET).
+    for (name, want) in expected.as_object().unwrap() {
+        let bytes = std::fs::read(dir.path().join(name)).unwrap();
+        let id = analysed(&app, &s, name, bytes, None).await;
+        let d = app
+            .get(&format!("/api/documents/{id}/"), Some(&s.access))
+            .await
+            .body;
+        let data = &d["analysis_data"];
+        assert_eq!(
+            (d["document_type"].as_str(), data["source"].as_str()),
+            (Some("invoice"), Some("text_layer")),
+            "{name}: {d}"
+        );
+        for (field, value) in want.as_object().unwrap() {
+            assert_eq!(
+                &data["fields"][field]["value"], value,
+                "{name}: {field}: {data}"
+            );
+        }
+    }
+}

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Builds the e-invoice test PDFs with the PyPI `factur-x` package (which checks each XML against its profile's
-XSD and writes the PDF/A-3 with the attachment as Factur-X requires) and pypdf (a UBL file attached to a plain
-PDF, as some senders do).
+"""Builds the invoice test PDFs: e-invoices with the PyPI `factur-x` package (which checks each XML against its
+profile's XSD and writes the PDF/A-3 with the attachment as Factur-X requires) and pypdf (a UBL file attached to
+a plain PDF, as some senders do); and text PDFs whose content stream is written in another order than the page
+reads (labels first, then values in a right-hand column), as many invoicing tools write them.
 
 Usage: make.py OUT_DIR. Writes facturx-<profile>.pdf for minimum, basicwl, basic, en16931 and extended,
-facturx-disagree.pdf (the visible total differs from the XML's), ubl.pdf and expected.json (what each holds).
+facturx-disagree.pdf (the visible total differs from the XML's), ubl.pdf, expected.json (what each holds), and
+layout-columns.pdf, layout-english.pdf, layout-siren.pdf with layouts.json.
 """
 import io
 import json
@@ -32,7 +34,11 @@ def text_pdf(lines):
         esc = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
         ops.append(f"({esc}) Tj T*")
     ops.append("ET")
-    stream = "\n".join(ops).encode("cp1252")
+    return text_pdf_from_ops("\n".join(ops))
+
+
+def text_pdf_from_ops(ops):
+    stream = ops.encode("cp1252")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -52,6 +58,15 @@ def text_pdf(lines):
         out += b"%010d 00000 n \n" % off
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def placed_pdf(items):
+    """A one-page PDF drawing each (x, y, size, text) at its place, in the order given."""
+    ops = []
+    for x, y, size, text in items:
+        esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"BT /F1 {size} Tf 1 0 0 1 {x} {y} Tm ({esc}) Tj ET")
+    return text_pdf_from_ops("\n".join(ops))
 
 
 def visible(number, total_ttc="118,80"):
@@ -178,6 +193,49 @@ def main():
     expected["ubl.pdf"] = {"number": number, "profile": "en16931", "lines": 2}
     with open(os.path.join(out, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1)
+    layouts(out)
+
+
+def layouts(out):
+    """Text PDFs laid out as real invoices are, written labels first and values after, with what each holds."""
+    expected = {}
+    # Two-column header, a line table, and a totals box whose labels and values are separate columns.
+    labels = [(50, 800, 14, "CARROSSERIE DES ALPES"), (50, 784, 9, "3 avenue Alsace-Lorraine 38000 Grenoble"),
+              (50, 772, 9, "SIRET 732 829 320 00074"), (360, 800, 14, "FACTURE"), (360, 784, 10, "N° :"),
+              (360, 770, 10, "Date :"), (50, 700, 10, "Désignation"), (50, 684, 10, "Plaquettes avant"),
+              (50, 670, 10, "Main d'oeuvre 1,5 h"), (330, 600, 10, "Total HT"), (330, 586, 10, "TVA 20 %"),
+              (330, 572, 11, "Total TTC")]
+    values = [(420, 784, 10, "CA-2026-0311"), (420, 770, 10, "14/10/2026"), (470, 700, 10, "Montant"),
+              (470, 684, 10, "89,00"), (470, 670, 10, "90,00"), (470, 600, 10, "179,00 €"),
+              (470, 586, 10, "35,80 €"), (470, 572, 11, "214,80 €")]
+    with open(os.path.join(out, "layout-columns.pdf"), "wb") as f:
+        f.write(placed_pdf(labels + values))
+    expected["layout-columns.pdf"] = {"invoice_number": "CA-2026-0311", "invoice_date": "2026-10-14",
+                                      "total_excl_tax": "179.00", "vat_amount": "35.80",
+                                      "total_incl_tax": "214.80", "siret": "73282932000074",
+                                      "garage_name": "CARROSSERIE DES ALPES"}
+    # English, currency sign glued to the amounts, values in their own column.
+    items = [(50, 800, 14, "Brightside Motors Ltd"), (50, 784, 9, "22 Harbour Road, Bristol BS1 5TY"),
+             (360, 800, 12, "INVOICE"), (360, 784, 10, "Invoice #"), (360, 770, 10, "Invoice date:"),
+             (330, 600, 10, "Subtotal"), (330, 586, 10, "Tax (20%)"), (330, 572, 11, "Total amount due"),
+             (440, 784, 10, "INV-2026-311"), (440, 770, 10, "November 3, 2026"), (470, 600, 10, "$1,029.00"),
+             (470, 586, 10, "$205.80"), (470, 572, 11, "$1,234.80")]
+    with open(os.path.join(out, "layout-english.pdf"), "wb") as f:
+        f.write(placed_pdf(items))
+    expected["layout-english.pdf"] = {"invoice_number": "INV-2026-311", "invoice_date": "2026-11-03",
+                                      "total_excl_tax": "1029.00", "vat_amount": "205.80",
+                                      "total_incl_tax": "1234.80", "currency": "USD"}
+    # Only a SIREN (in the RCS mention) and a VAT number, no SIRET.
+    items = [(50, 800, 14, "AUTO REPARATION LYONNAISE"), (50, 784, 9, "SAS au capital de 10 000 EUR"),
+             (50, 772, 9, "RCS Lyon B 732 829 320"), (50, 760, 9, "TVA intracommunautaire : FR 44 732 829 320"),
+             (360, 800, 12, "Facture n° A-77"), (360, 786, 10, "du 04/11/2026"), (330, 600, 11, "Net à payer"),
+             (470, 600, 11, "240,00 €")]
+    with open(os.path.join(out, "layout-siren.pdf"), "wb") as f:
+        f.write(placed_pdf(items))
+    expected["layout-siren.pdf"] = {"siren": "732829320", "vat_number": "FR44732829320",
+                                    "total_incl_tax": "240.00", "invoice_number": "A-77"}
+    with open(os.path.join(out, "layouts.json"), "w") as f:
+        json.dump(expected, f, indent=1, ensure_ascii=False)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,7 @@ pub(super) const INVOICE_NUMBER: &str =
     "facture #|# de facture|# facture|invoice #|invoice number|ref. facture";
 pub(super) const INVOICE_DATE: &str =
     "date de facture|date facture|date d'emission|invoice date|date|du|le";
-pub(super) const TOTAL_EXCL_TAX: &str =
-    "total h.t|montant h.t|sous-total|sub-total|total excl|total hors taxes";
+pub(super) const TOTAL_EXCL_TAX: &str = "total h.t|montant h.t|sous-total|sub-total|subtotal|total excl|total hors taxes|total before tax|net amount";
 pub(super) const TOTAL_INCL_TAX: &str =
     "total t.t.c|net a payer|montant t.t.c|total a payer|amount due|total due";
 pub(super) const MILEAGE: &str =
@@ -36,6 +35,7 @@ pub(super) fn invoice(doc: &[Line]) -> Vec<(&'static str, Hit)> {
         })
     };
     let number = after_label(doc, INVOICE_NUMBER, |l, v, _| ident_at(l, v, 0.9))
+        .or_else(|| titled_number(doc))
         .or_else(|| after_label(doc, "facture|invoice", |l, v, _| ident_at(l, v, 0.5)));
     let date = after_label(doc, INVOICE_DATE, |l, v, _| date_hit(l, v)).or_else(|| {
         doc.iter().find_map(|l| {
@@ -43,10 +43,14 @@ pub(super) fn invoice(doc: &[Line]) -> Vec<(&'static str, Hit)> {
         })
     });
     let ht = amount(TOTAL_EXCL_TAX);
-    let vat = after_label(doc, "t.v.a|vat", |l, v, _| {
+    let vat = after_label(doc, "t.v.a|vat|sales tax|tax", |l, v, label| {
         // Lines giving the VAT number or an exemption carry no VAT amount.
-        let id = "intra|non applicable|# t.v.a|t.v.a #|# de t.v.a|vat #|vat number|vat id";
+        let id = "intra|non applicable|# t.v.a|t.v.a #|# de t.v.a|vat #|vat number|vat id|tax id|tax number";
         if id.split('|').any(|p| find(&l.low, 0, p, false).is_some()) {
+            return None;
+        }
+        // "Total excl. tax", "Total incl. tax": a total, not the tax.
+        if label.ends_with("tax") && find(&l.low, 0, "total", true).is_some() {
             return None;
         }
         scan_amount(&l.low, v, v + AMOUNT_WINDOW).map(|a| amount_hit(l, &a, true))
@@ -99,6 +103,15 @@ pub(super) fn siret(doc: &[Line]) -> Option<Hit> {
             )
         })
     })
+}
+
+/// A header box: "FACTURE" (or "INVOICE") as a title, and "N° :" on one of the two rows below it.
+fn titled_number(doc: &[Line]) -> Option<Hit> {
+    let title = doc.iter().position(|l| {
+        find(&l.low, 0, "facture", true).is_some() || find(&l.low, 0, "invoice", true).is_some()
+    })?;
+    let below = doc.get(title + 1..(title + 3).min(doc.len()))?;
+    after_label(below, "#", |l, v, _| ident_at(l, v, 0.7))
 }
 
 /// `count` digits from `i`, single spaces or dots between groups allowed → (digits, end).
