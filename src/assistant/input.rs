@@ -10,6 +10,7 @@ use crate::i18n::{Tr, msg};
 
 /// One earlier message given with a question.
 #[derive(Debug, Clone, ToSchema, serde::Serialize)]
+#[schema(as = ChatTurn)]
 pub struct HistoryItem {
     #[schema(pattern = "^(user|assistant)$")]
     pub role: String,
@@ -19,6 +20,7 @@ pub struct HistoryItem {
 
 /// `vehicleInfo` as the actions read it.
 #[derive(Debug, Clone, Default, ToSchema)]
+#[schema(as = AssistantVehicleInfo)]
 pub struct VehicleInfo {
     pub make: String,
     pub model: String,
@@ -27,6 +29,47 @@ pub struct VehicleInfo {
     pub fuel_type: Option<String>,
     /// One of the caller's vehicles: the answer uses its records.
     pub id: Option<i64>,
+}
+
+/// The body of `chat`.
+#[derive(ToSchema)]
+pub struct ChatRequest {
+    #[schema(min_length = 1, max_length = 4000)]
+    pub message: String,
+    #[schema(max_items = 20)]
+    pub history: Option<Vec<HistoryItem>>,
+    /// One of the caller's vehicles: the focus of the answer.
+    pub vehicle_id: Option<i64>,
+}
+
+/// The body of `maintenance_suggestions` (`vehicleInfo`: `make`, `model`, `year`, `mileage` required).
+#[derive(ToSchema)]
+#[allow(non_snake_case)]
+pub struct SuggestionsRequest {
+    pub vehicleInfo: VehicleInfo,
+}
+
+/// The body of `maintenance_ask` (`vehicleInfo`: `make`, `model`, `year` required).
+#[derive(ToSchema)]
+#[allow(non_snake_case)]
+pub struct AskRequest {
+    #[schema(min_length = 1, max_length = 4000)]
+    pub question: String,
+    pub vehicleInfo: VehicleInfo,
+    #[schema(max_items = 20)]
+    pub history: Option<Vec<HistoryItem>>,
+}
+
+/// The body of `diagnostic` (`vehicleInfo`: `make`, `model`, `year` required).
+#[derive(ToSchema)]
+#[allow(non_snake_case)]
+pub struct DiagnosticRequest {
+    #[schema(min_length = 1, max_length = 4000)]
+    pub symptoms: String,
+    pub vehicleInfo: VehicleInfo,
+    /// OBD-II codes (`P0301`; case, spaces and dashes do not matter).
+    #[schema(max_items = 20)]
+    pub trouble_codes: Option<Vec<String>>,
 }
 
 fn present(v: Option<&Value>) -> bool {

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::model::{
-    Conversation, ConversationDetail, ConversationFilter, ConversationStats, Message,
-    MessageFilter, RecentParams, SentMessage,
+    Conversation, ConversationDetail, ConversationFilter, ConversationInput, ConversationStats,
+    Message, MessageCreate, MessageFilter, RecentParams, SendMessage, SentMessage,
 };
 use super::service;
 use crate::app::AppState;
@@ -28,7 +28,7 @@ pub async fn list_conversations(
 }
 
 /// Start a conversation (`title` ≤ 255 or null, `is_active`).
-#[utoipa::path(post, path = "/api/conversations", tag = "conversations", security(("bearer" = [])), request_body = Object,
+#[utoipa::path(post, path = "/api/conversations", tag = "conversations", security(("bearer" = [])), request_body = ConversationInput,
     responses((status = 201, body = ConversationDetail), (status = 400, description = "validation_error")))]
 pub async fn create_conversation(
     State(state): State<AppState>,
@@ -73,7 +73,7 @@ pub async fn get_conversation(
 }
 
 /// Change `title` or `is_active`.
-#[utoipa::path(put, path = "/api/conversations/{id}", tag = "conversations", security(("bearer" = [])), params(("id" = i64, Path, description = "conversation id")), request_body = Object,
+#[utoipa::path(put, path = "/api/conversations/{id}", tag = "conversations", security(("bearer" = [])), params(("id" = i64, Path, description = "conversation id")), request_body = ConversationInput,
     responses((status = 200, body = ConversationDetail), (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
 pub async fn put_conversation(
     State(state): State<AppState>,
@@ -85,7 +85,7 @@ pub async fn put_conversation(
 }
 
 /// Change `title` or `is_active`.
-#[utoipa::path(patch, path = "/api/conversations/{id}", tag = "conversations", security(("bearer" = [])), params(("id" = i64, Path, description = "conversation id")), request_body = Object,
+#[utoipa::path(patch, path = "/api/conversations/{id}", tag = "conversations", security(("bearer" = [])), params(("id" = i64, Path, description = "conversation id")), request_body = ConversationInput,
     responses((status = 200, body = ConversationDetail), (status = 400, description = "validation_error"), (status = 404, description = "not_found")))]
 pub async fn patch_conversation(
     State(state): State<AppState>,
@@ -120,7 +120,7 @@ pub async fn conversation_messages(
 }
 
 /// Send a message (`content` 1–4000, `vehicle_id`); the assistant answers when the plan has `ai_assistant`.
-#[utoipa::path(post, path = "/api/conversations/{id}/send_message", tag = "conversations", security(("bearer" = [])), params(("id" = i64, Path, description = "conversation id")), request_body = Object,
+#[utoipa::path(post, path = "/api/conversations/{id}/send_message", tag = "conversations", security(("bearer" = [])), params(("id" = i64, Path, description = "conversation id")), request_body = SendMessage,
     responses((status = 201, body = SentMessage), (status = 400, description = "validation_error"), (status = 404, description = "not_found"), (status = 429, description = "throttled")))]
 pub async fn send_message(
     State(state): State<AppState>,
@@ -144,7 +144,7 @@ pub async fn list_messages(
 }
 
 /// Store a user message in one of the caller's conversations (`conversation`, `content`); no reply.
-#[utoipa::path(post, path = "/api/messages", tag = "conversations", security(("bearer" = [])), request_body = Object,
+#[utoipa::path(post, path = "/api/messages", tag = "conversations", security(("bearer" = [])), request_body = MessageCreate,
     responses((status = 201, body = Message), (status = 400, description = "validation_error")))]
 pub async fn create_message(
     State(state): State<AppState>,

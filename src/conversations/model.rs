@@ -167,3 +167,30 @@ impl ListFilter for RecentParams {
         })
     }
 }
+
+/// The body of `POST`, `PUT` and `PATCH /api/conversations/…` (every field optional).
+#[derive(ToSchema)]
+pub struct ConversationInput {
+    #[schema(max_length = 255)]
+    pub title: Option<String>,
+    #[schema(required = false)]
+    pub is_active: bool,
+}
+
+/// The body of `send_message`.
+#[derive(ToSchema)]
+pub struct SendMessage {
+    #[schema(min_length = 1, max_length = 4000)]
+    pub content: String,
+    /// One of the caller's vehicles: the focus of the answer.
+    pub vehicle_id: Option<i64>,
+}
+
+/// The body of `POST /api/messages/`.
+#[derive(ToSchema)]
+pub struct MessageCreate {
+    /// One of the caller's conversations.
+    pub conversation: i64,
+    #[schema(min_length = 1, max_length = 4000)]
+    pub content: String,
+}

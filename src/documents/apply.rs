@@ -34,6 +34,22 @@ pub struct Applied {
     pub filled: Option<Vec<String>>,
 }
 
+/// The body of `apply-suggestion` (every field optional): values that replace the suggestion's.
+#[derive(ToSchema)]
+pub struct ApplyOverrides {
+    /// One of the caller's vehicles (else the document's).
+    pub vehicle: Option<i64>,
+    #[schema(format = Date)]
+    pub service_date: Option<String>,
+    pub service_type: Option<String>,
+    pub description: Option<String>,
+    pub mileage: Option<i64>,
+    /// A decimal string (`"118.80"`).
+    pub cost: Option<String>,
+    #[schema(value_type = Option<crate::maintenances::model::MaintenanceStatus>)]
+    pub status: Option<String>,
+}
+
 /// The keys of the body that may replace the suggestion's values (an invoice's maintenance).
 const OVERRIDES: &[&str] = &[
     "vehicle",

@@ -6,7 +6,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use super::apply::Applied;
+use super::apply::{Applied, ApplyOverrides};
 use super::model::{
     AnalysisQueued, BatchAnalyze, BatchQueued, Document, DocumentFilter, DocumentForm,
     DocumentInput, DocumentStats, DocumentUpload, TypeFilter, VehicleDocuments, VehicleFilter,
@@ -222,7 +222,7 @@ pub async fn analyze(
 /// plate, VIN and fuel type into the empty fields of the document's vehicle (or the body's `vehicle`) (200).
 /// Applying twice creates nothing: 409 `conflict` with the record made the first time.
 #[utoipa::path(post, path = "/api/documents/{id}/apply-suggestion", tag = "documents", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "document id")), request_body = Object,
+    params(("id" = i64, Path, description = "document id")), request_body = ApplyOverrides,
     responses((status = 201, body = Applied, description = "a maintenance was created"), (status = 200, body = Applied, description = "the vehicle was completed"),
         (status = 400, description = "validation_error or plan_limit_reached"), (status = 404, description = "not_found"),
         (status = 409, description = "conflict: already applied; `maintenance` or `vehicle` holds the record")))]

@@ -191,11 +191,9 @@ async fn an_invoice_becomes_a_maintenance_and_a_certificate_completes_a_vehicle(
         ),
         "{m}"
     );
-    assert!(
-        m["description"]
-            .as_str()
-            .unwrap()
-            .contains("FX-EN16931-0117"),
+    assert_eq!(
+        m["description"].as_str(),
+        Some("Garage Dupont SARL — facture FX-EN16931-0117 — Vidange huile 5W30, Main d'oeuvre"),
         "{m}"
     );
     let mid = m["id"].as_i64().unwrap();

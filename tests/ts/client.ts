@@ -195,6 +195,33 @@ export async function documents(vehicle: number): Promise<void> {
   use(size, info, status, patched.data?.title, put.data?.document_type, total, ofVehicle.data?.[0]?.file_url, upload);
 }
 
+export async function conversations(vehicle: number): Promise<void> {
+  const created = await api.POST("/api/conversations", { body: { title: null } });
+  const id: number = created.data?.id ?? 0;
+  const sent = await api.POST("/api/conversations/{id}/send_message", { params: { path: { id } }, body: { content: "Combien ai-je dépensé cette année ?", vehicle_id: vehicle } });
+  const role: string | undefined = sent.data?.role;
+  const reply: S["ChatMessage"] | null | undefined = sent.data?.reply;
+  const replyText: string | undefined = reply?.content;
+  const detail = await api.GET("/api/conversations/{id}", { params: { path: { id } } });
+  const count: number | undefined = detail.data?.messages_count;
+  const messages: S["ChatMessage"][] | undefined = detail.data?.messages;
+  const recent = await api.GET("/api/conversations/recent", { params: { query: { limit: 5 } } });
+  const stats = await api.GET("/api/conversations/stats");
+  const average: number | undefined = stats.data?.average_messages_per_conversation;
+  const list = await api.GET("/api/messages", { params: { query: { conversation: id, role: "assistant" } } });
+  const chat = await api.POST("/api/assistant/chat", { body: { message: "P0301 ?" } });
+  const intent: string | undefined = chat.data?.intent;
+  use(role, replyText, count, messages, recent.data?.[0]?.title, average, list.data?.count, intent);
+}
+
+export async function applySuggestion(document: number): Promise<void> {
+  const applied = await api.POST("/api/documents/{id}/apply-suggestion", { params: { path: { id: document } }, body: { service_type: "Vidange" } });
+  const kind: string | undefined = applied.data?.applied;
+  const cost: string | null | undefined = applied.data?.maintenance?.cost;
+  const filled: string[] | null | undefined = applied.data?.filled;
+  use(kind, cost, filled);
+}
+
 export async function plans(): Promise<void> {
   const list = await api.GET("/api/plans");
   const p: S["Plan"] | undefined = list.data?.results[0];

@@ -113,7 +113,27 @@ pub fn analyse_with(
     } else {
         round2(confs.iter().sum::<f64>() / confs.len() as f64)
     };
-    let suggestion = suggestion(doc_type, &fields);
+    let mut suggestion = suggestion(doc_type, &fields);
+    // An e-invoice says what was done: its lines complete the maintenance's description.
+    if let (Some(inv), Some(m)) = (
+        e_invoice,
+        suggestion.as_mut().and_then(|s| s.get_mut("maintenance")),
+    ) {
+        let names: Vec<&str> = inv
+            .lines
+            .iter()
+            .filter_map(|l| l.name.as_deref())
+            .take(8)
+            .collect();
+        if !names.is_empty() {
+            let head = m["description"].as_str().map(str::to_owned);
+            let lines = names.join(", ");
+            m["description"] = json!(match head {
+                Some(h) => format!("{h} — {lines}"),
+                None => lines,
+            });
+        }
+    }
     let mut data = json!({"document_type": detected, "document_type_score": score, "source": source, "pages": pages,
         "fields": fields, "confidence": confidence});
     if let Some(s) = structured {
