@@ -190,20 +190,19 @@ pub async fn messages(state: &AppState, user: &AuthUser, id: i64) -> AppResult<V
         .await
 }
 
-/// Stores the user's message (404 for another user's conversation before the body is read).
+/// Stores a user message in a conversation already checked as the caller's, and answers it.
 fn store_user_message(
     tx: &Connection,
     uid: i64,
     conversation: i64,
     content: &str,
     now: &str,
-) -> AppResult<i64> {
+) -> AppResult<(i64, Message)> {
     let mid = repo::insert_message(tx, conversation, "user", content, &json!({}), now)?;
     let title: String = content.chars().take(TITLE_CHARS).collect();
     repo::touch(tx, conversation, Some(title.trim()), now)?;
-    // Still the caller's: the insert went through their conversation.
-    owned(tx, uid, conversation)?;
-    Ok(mid)
+    let row = repo::find_message(tx, uid, mid)?.ok_or_else(AppError::not_found)?;
+    Ok((mid, Message::from(row)))
 }
 
 /// `send_message` (assistant.md §3.1): the user's message, then the assistant's reply when the plan has
@@ -220,7 +219,7 @@ pub async fn send_message(
     let (uid, lang) = (user.id, user.lang);
     let now = ts(state.clock.now());
     let st = state.clone();
-    let (mid, content, vehicle_id, answers) = state
+    let ((mid, message), content, vehicle_id, answers) = state
         .db
         .write(move |tx| {
             owned(tx, uid, id)?;
@@ -234,9 +233,9 @@ pub async fn send_message(
             }
             input.finish()?;
             let content = content.unwrap_or_default();
-            let mid = store_user_message(tx, uid, id, &content, &now)?;
+            let stored = store_user_message(tx, uid, id, &content, &now)?;
             let answers = has_feature(tx, &st, uid, Feature::AiAssistant)?;
-            Ok((mid, content, vehicle_id, answers))
+            Ok((stored, content, vehicle_id, answers))
         })
         .await?;
     let reply = if answers {
@@ -244,18 +243,7 @@ pub async fn send_message(
     } else {
         None
     };
-    let message = state
-        .db
-        .read(move |c| Ok(repo::find_message(c, uid, mid)?))
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    Ok((
-        mid,
-        SentMessage {
-            message: Message::from(message),
-            reply,
-        },
-    ))
+    Ok((mid, SentMessage { message, reply }))
 }
 
 /// Answers `content` with the conversation's previous messages as history, and stores the answer.
@@ -286,6 +274,8 @@ async fn reply(
     state
         .db
         .write(move |tx| {
+            // The answer may take a provider's while: the conversation may have been deleted since.
+            owned(tx, uid, conversation)?;
             let rid = repo::insert_message(tx, conversation, "assistant", &r.content, &meta, &now)?;
             repo::touch(tx, conversation, None, &now)?;
             let row = repo::find_message(tx, uid, rid)?.ok_or_else(AppError::not_found)?;
@@ -346,9 +336,7 @@ pub async fn create_message(
             let (Some(c), Some(content)) = (conversation, content) else {
                 return Err(AppError::not_found());
             };
-            let mid = store_user_message(tx, uid, c.id, &content, &now)?;
-            let row = repo::find_message(tx, uid, mid)?.ok_or_else(AppError::not_found)?;
-            Ok((mid, Message::from(row)))
+            store_user_message(tx, uid, c.id, &content, &now)
         })
         .await
 }
