@@ -185,7 +185,10 @@ pub(super) fn garage_name(doc: &[Line]) -> Option<Hit> {
             doc.iter()
                 .filter(|l| !l.blank())
                 .take(5)
-                .find_map(|l| name_in(l, 0, l.low.len(), 0.5, 4))
+                // The name part of the line must not itself be an address ("12 rue des Lilas").
+                .find_map(|l| {
+                    name_in(l, 0, l.low.len(), 0.5, 4).filter(|h| !is_address(&Line::new(&h.raw)))
+                })
         })
 }
 

@@ -209,6 +209,18 @@ mod tests {
     }
 
     #[test]
+    fn the_issuer_is_a_name_not_an_address() {
+        // The line above the SIRET is an address, and so is the first line: the name is the one that is not.
+        let text = "12 rue des Lilas\nGARAGE DES LILAS\n69003 LYON\nSIRET 732 829 320 00074\nFacture n° 7\n\
+            Total TTC : 80,00 €";
+        let f = analyse(text, "invoice", "text_layer", 1).analysis_data["fields"].clone();
+        assert_eq!(f["garage_name"]["value"], "GARAGE DES LILAS", "{f}");
+        let text = "3 avenue Alsace-Lorraine 38000 Grenoble\nCarrosserie des Alpes\nFacture n° 8\nTotal TTC : 80,00 €";
+        let f = analyse(text, "invoice", "text_layer", 1).analysis_data["fields"].clone();
+        assert_eq!(f["garage_name"]["value"], "Carrosserie des Alpes", "{f}");
+    }
+
+    #[test]
     fn siret_luhn() {
         for ok in [
             "73282932000074",
