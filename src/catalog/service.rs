@@ -83,15 +83,12 @@ pub async fn save_brand(
 }
 
 pub async fn delete_brand(state: &AppState, id: i64) -> AppResult<()> {
-    if state
-        .db
-        .write(move |tx| Ok(repo::delete_brand(tx, id)?))
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::not_found())
-    }
+    AppError::found(
+        state
+            .db
+            .write(move |tx| Ok(repo::delete_brand(tx, id)?))
+            .await?,
+    )
 }
 
 pub async fn list_models(
@@ -187,13 +184,10 @@ pub async fn save_model(
 }
 
 pub async fn delete_model(state: &AppState, id: i64) -> AppResult<()> {
-    if state
-        .db
-        .write(move |tx| Ok(repo::delete_model(tx, id)?))
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::not_found())
-    }
+    AppError::found(
+        state
+            .db
+            .write(move |tx| Ok(repo::delete_model(tx, id)?))
+            .await?,
+    )
 }

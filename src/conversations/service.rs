@@ -153,11 +153,7 @@ pub async fn delete(state: &AppState, user: &AuthUser, id: i64) -> AppResult<()>
         .db
         .write(move |tx| Ok(repo::delete(tx, uid, id)?))
         .await?;
-    if gone {
-        Ok(())
-    } else {
-        Err(AppError::not_found())
-    }
+    AppError::found(gone)
 }
 
 pub async fn stats(state: &AppState, user: &AuthUser) -> AppResult<ConversationStats> {

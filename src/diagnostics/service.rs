@@ -206,15 +206,12 @@ pub async fn update(
 
 pub async fn delete(state: &AppState, user: &AuthUser, id: i64) -> AppResult<()> {
     let uid = user.id;
-    if state
-        .db
-        .write(move |tx| Ok(repo::delete(tx, uid, id)?))
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::not_found())
-    }
+    AppError::found(
+        state
+            .db
+            .write(move |tx| Ok(repo::delete(tx, uid, id)?))
+            .await?,
+    )
 }
 
 /// `request_ai_analysis`: the offline analysis again (the provider writes the text when configured).

@@ -157,6 +157,14 @@ impl AppError {
     pub fn not_found() -> AppError {
         AppError::new(Code::NotFound)
     }
+    /// `Ok` when a delete (or an update) touched a row, else 404: the caller's object was not there.
+    pub fn found(touched: bool) -> AppResult<()> {
+        if touched {
+            Ok(())
+        } else {
+            Err(AppError::not_found())
+        }
+    }
     pub fn invalid_page() -> AppError {
         AppError::new(Code::InvalidPage)
     }

@@ -164,9 +164,5 @@ pub async fn save(
 }
 
 pub async fn delete(state: &AppState, id: i64) -> AppResult<()> {
-    if state.db.write(move |tx| Ok(repo::delete(tx, id)?)).await? {
-        Ok(())
-    } else {
-        Err(AppError::not_found())
-    }
+    AppError::found(state.db.write(move |tx| Ok(repo::delete(tx, id)?)).await?)
 }

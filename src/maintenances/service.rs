@@ -186,15 +186,12 @@ pub async fn update(
 
 pub async fn delete(state: &AppState, user: &AuthUser, id: i64) -> AppResult<()> {
     let uid = user.id;
-    if state
-        .db
-        .write(move |tx| Ok(repo::delete(tx, uid, id)?))
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::not_found())
-    }
+    AppError::found(
+        state
+            .db
+            .write(move |tx| Ok(repo::delete(tx, uid, id)?))
+            .await?,
+    )
 }
 
 /// An unpaginated list: the caller's records that `rows` reads, in their representation.

@@ -118,15 +118,12 @@ pub async fn set_read(
 
 pub async fn delete(state: &AppState, user: &AuthUser, id: i64) -> AppResult<()> {
     let uid = user.id;
-    if state
-        .db
-        .write(move |tx| Ok(repo::delete(tx, uid, id)?))
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::not_found())
-    }
+    AppError::found(
+        state
+            .db
+            .write(move |tx| Ok(repo::delete(tx, uid, id)?))
+            .await?,
+    )
 }
 
 pub async fn mark_all_as_read(state: &AppState, user: &AuthUser) -> AppResult<Message> {

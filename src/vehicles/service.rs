@@ -151,11 +151,7 @@ pub async fn delete(state: &AppState, user: &AuthUser, id: i64) -> AppResult<()>
     for key in files {
         state.storage.remove(&key).await;
     }
-    if deleted {
-        Ok(())
-    } else {
-        Err(AppError::not_found())
-    }
+    AppError::found(deleted)
 }
 
 pub async fn stats(state: &AppState, user: &AuthUser) -> AppResult<VehicleStats> {
