@@ -23,8 +23,17 @@ use crate::vehicles::model::VehicleRow;
 pub struct RecordRef {
     #[serde(rename = "type")]
     pub kind: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = RecordId)]
     pub id: Value,
+}
+
+/// A record's id, or a trouble code (`"P0301"`) for `trouble_code` (documentation only).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum RecordId {
+    Id(i64),
+    Code(String),
 }
 
 impl RecordRef {
