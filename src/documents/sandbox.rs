@@ -96,6 +96,9 @@ async fn run_worker(
         // mimalloc reserves 1 GiB of address space at a time by default, which an address-space limit would
         // spend on nothing; smaller steps leave the limit to real use.
         .env("MIMALLOC_ARENA_RESERVE", "64MiB")
+        // Memory freed between the detector's bands and the recogniser's runs goes back to the system at once
+        // instead of after mimalloc's 10 ms delay: a dense page peaked at 185 MB with the delay, 127 MB without.
+        .env("MIMALLOC_PURGE_DELAY", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

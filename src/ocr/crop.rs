@@ -3,57 +3,86 @@
 use image::RgbImage;
 use rten_imageproc::RotatedRect;
 
-use super::{REC_HEIGHT, REC_MAX_WIDTH};
+use super::{REC_HEIGHT, REC_MAX_WIDTH, REC_SQUEEZE};
 
-/// Samples the box into an upright, 48-pixel-high, normalised crop (bilinear), returning it with its height in the
-/// source image and the crop width. Boxes are read along their longer side.
-pub(super) fn upright_crop(image: &RgbImage, rect: &RotatedRect) -> Option<(Vec<f32>, f32, u32)> {
-    let c = rect.corners();
-    let (e1, e2) = (
-        (c[1].x - c[0].x, c[1].y - c[0].y),
-        (c[3].x - c[0].x, c[3].y - c[0].y),
-    );
-    let len = |e: (f32, f32)| (e.0 * e.0 + e.1 * e.1).sqrt();
-    let (mut along, mut across) = if len(e1) >= len(e2) {
-        (e1, e2)
-    } else {
-        (e2, e1)
-    };
-    // Text runs left to right and lines go down: orient the axes that way.
-    if along.0 < 0.0 {
-        along = (-along.0, -along.1);
+/// Where a box lies in the image, read along its longer side: the crop's origin, its unit axes, its size in source
+/// pixels and the width of the 48-pixel-high crop it becomes.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Crop {
+    origin: (f32, f32),
+    along: (f32, f32),
+    across: (f32, f32),
+    w: f32,
+    /// Height of the box in the source image.
+    pub height: f32,
+    /// Width of the recognition input.
+    pub width: u32,
+}
+
+impl Crop {
+    /// The geometry of a box, or `None` for a box too small to hold text.
+    pub fn of(rect: &RotatedRect) -> Option<Crop> {
+        let c = rect.corners();
+        let (e1, e2) = (
+            (c[1].x - c[0].x, c[1].y - c[0].y),
+            (c[3].x - c[0].x, c[3].y - c[0].y),
+        );
+        let len = |e: (f32, f32)| (e.0 * e.0 + e.1 * e.1).sqrt();
+        let (mut along, mut across) = if len(e1) >= len(e2) {
+            (e1, e2)
+        } else {
+            (e2, e1)
+        };
+        // Text runs left to right and lines go down: orient the axes that way.
+        if along.0 < 0.0 {
+            along = (-along.0, -along.1);
+        }
+        if across.1 < 0.0 {
+            across = (-across.0, -across.1);
+        }
+        let (w, h) = (len(along), len(across));
+        if h < 4.0 || w < 4.0 {
+            return None;
+        }
+        let (ux, uy) = (along.0 / w, along.1 / w);
+        let (vx, vy) = (across.0 / h, across.1 / h);
+        let center = rect.center();
+        Some(Crop {
+            origin: (
+                center.x - ux * w / 2.0 - vx * h / 2.0,
+                center.y - uy * w / 2.0 - vy * h / 2.0,
+            ),
+            along: (ux, uy),
+            across: (vx, vy),
+            w,
+            height: h,
+            width: ((REC_HEIGHT as f32 * w / h * REC_SQUEEZE).round() as u32)
+                .clamp(16, REC_MAX_WIDTH),
+        })
     }
-    if across.1 < 0.0 {
-        across = (-across.0, -across.1);
-    }
-    let (w, h) = (len(along), len(across));
-    if h < 4.0 || w < 4.0 {
-        return None;
-    }
-    let (ux, uy) = (along.0 / w, along.1 / w);
-    let (vx, vy) = (across.0 / h, across.1 / h);
-    let center = rect.center();
-    let origin = (
-        center.x - ux * w / 2.0 - vx * h / 2.0,
-        center.y - uy * w / 2.0 - vy * h / 2.0,
-    );
-    let out_w = ((REC_HEIGHT as f32 * w / h).round() as u32).clamp(16, REC_MAX_WIDTH);
-    let (ow, oh) = (out_w as usize, REC_HEIGHT as usize);
-    let mut data = vec![0f32; 3 * ow * oh];
-    for oy in 0..oh {
-        for ox in 0..ow {
-            let (s, t) = (
-                (ox as f32 + 0.5) / ow as f32 * w,
-                (oy as f32 + 0.5) / oh as f32 * h,
-            );
-            let (x, y) = (origin.0 + ux * s + vx * t, origin.1 + uy * s + vy * t);
-            let px = bilinear(image, x, y);
-            for ch in 0..3 {
-                data[ch * ow * oh + oy * ow + ox] = (px[ch] / 255.0 - 0.5) / 0.5;
+
+    /// Samples the box (bilinear) into the left part of one item of a batch whose rows are `stride` values wide
+    /// (`dst` is that item: 3 planes of 48 rows), normalised to [-1, 1]. The rest of each row is left as it is.
+    pub fn fill(&self, image: &RgbImage, dst: &mut [f32], stride: usize) {
+        let (ow, oh) = (self.width as usize, REC_HEIGHT as usize);
+        let plane = stride * oh;
+        let (ux, uy) = self.along;
+        let (vx, vy) = self.across;
+        for oy in 0..oh {
+            let t = (oy as f32 + 0.5) / oh as f32 * self.height;
+            for ox in 0..ow {
+                let s = (ox as f32 + 0.5) / ow as f32 * self.w;
+                let (x, y) = (
+                    self.origin.0 + ux * s + vx * t,
+                    self.origin.1 + uy * s + vy * t,
+                );
+                let px = bilinear(image, x, y);
+                for (ch, v) in px.iter().enumerate() {
+                    dst[ch * plane + oy * stride + ox] = (v / 255.0 - 0.5) / 0.5;
+                }
             }
         }
     }
-    Some((data, h, out_w))
 }
 
 fn bilinear(image: &RgbImage, x: f32, y: f32) -> [f32; 3] {

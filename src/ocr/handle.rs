@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{Bundled, DET_MODEL, DICT, REC_MODEL};
+use super::{DET_MODEL, DICT, REC_MODEL, bundled};
 
 /// What the server knows of text recognition. The models are never loaded in the server: each analysis runs in a
 /// worker process (`documents::sandbox`) under hard limits, and so does the model check of `/api/health/ocr/`.
@@ -40,7 +40,7 @@ impl OcrHandle {
                 .all(|f| d.join(f).is_file()),
             None => [DET_MODEL, REC_MODEL, DICT]
                 .iter()
-                .all(|f| Bundled::get(f).is_some()),
+                .all(|f| bundled(f).is_some()),
         }
     }
 

@@ -59,7 +59,7 @@ pub fn decode_image(bytes: &[u8]) -> Result<RgbImage, InputError> {
     let orientation = decoder.orientation().map_err(|e| unreadable(&e))?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| unreadable(&e))?;
     img.apply_orientation(orientation);
-    Ok(img.to_rgb8())
+    Ok(img.into_rgb8())
 }
 
 /// One PDF page: its text layer, or the images to OCR.

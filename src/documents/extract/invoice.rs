@@ -3,10 +3,9 @@
 use super::*;
 
 // Labels of §6.5, folded ('|' between spellings; see `match_at` for '#', '.', '-', ' ' and '\'').
-pub(super) const INVOICE_NUMBER: &str =
-    "facture #|# de facture|# facture|invoice #|invoice number|ref. facture";
-pub(super) const INVOICE_DATE: &str =
-    "date de facture|date facture|date d'emission|invoice date|date|du|le";
+pub(super) const INVOICE_NUMBER: &str = "facture #|# de facture|# facture|avoir #|# d'avoir|invoice #|invoice number|\
+    invoice no|credit note #|credit note no|ref. facture";
+pub(super) const INVOICE_DATE: &str = "date de facture|date facture|date d'emission|date de l'avoir|invoice date|issue date|date of issue|date|du|le";
 pub(super) const TOTAL_EXCL_TAX: &str = "total h.t|montant h.t|sous-total|sub-total|subtotal|total excl|total hors taxes|total before tax|net amount";
 pub(super) const TOTAL_INCL_TAX: &str =
     "total t.t.c|net a payer|montant t.t.c|total a payer|amount due|total due";
@@ -22,7 +21,7 @@ pub(super) fn amount_hit(l: &Line, a: &Amount, label: bool) -> Hit {
         (true, true) => 0.9,
         (true, false) => 0.7,
     };
-    let mut h = hit(fmt_cents(a.cents), conf, l.text(a.start, a.end));
+    let mut h = hit(format_cents(a.cents), conf, l.text(a.start, a.end));
     h.cents = Some(a.cents);
     h.currency = a.currency.map(|(c, cs, ce)| (c, l.text(cs, ce)));
     h
@@ -30,20 +29,27 @@ pub(super) fn amount_hit(l: &Line, a: &Amount, label: bool) -> Hit {
 
 pub(super) fn invoice(doc: &[Line]) -> Vec<(&'static str, Hit)> {
     let amount = |labels: &str| {
-        after_label(doc, labels, |l, v, _| {
+        labelled(doc, labels, |l, v, _| {
+            // A page's running total carried to the next ("Sous-total à reporter", "Report") is not the total.
+            let carried = ["report", "carried forward", "brought forward"]
+                .iter()
+                .any(|w| find(&l.low, 0, w, false).is_some());
+            if carried {
+                return None;
+            }
             scan_amount(&l.low, v, v + AMOUNT_WINDOW).map(|a| amount_hit(l, &a, true))
         })
     };
-    let number = after_label(doc, INVOICE_NUMBER, |l, v, _| ident_at(l, v, 0.9))
+    let number = labelled(doc, INVOICE_NUMBER, |l, v, _| ident_at(l, v, 0.9))
         .or_else(|| titled_number(doc))
         .or_else(|| after_label(doc, "facture|invoice", |l, v, _| ident_at(l, v, 0.5)));
-    let date = after_label(doc, INVOICE_DATE, |l, v, _| date_hit(l, v)).or_else(|| {
+    let date = labelled(doc, INVOICE_DATE, |l, v, _| date_hit(l, v)).or_else(|| {
         doc.iter().find_map(|l| {
             scan_date(&l.low, 0, l.low.len()).map(|(a, d, e, _)| hit(iso(d), 0.5, l.text(a, e)))
         })
     });
     let ht = amount(TOTAL_EXCL_TAX);
-    let vat = after_label(doc, "t.v.a|vat|sales tax|tax", |l, v, label| {
+    let vat = labelled(doc, "t.v.a|vat|sales tax|tax", |l, v, label| {
         // Lines giving the VAT number or an exemption carry no VAT amount.
         let id = "intra|non applicable|# t.v.a|t.v.a #|# de t.v.a|vat #|vat number|vat id|tax id|tax number";
         if id.split('|').any(|p| find(&l.low, 0, p, false).is_some()) {
@@ -173,23 +179,63 @@ pub(super) fn siren(doc: &[Line], siret: Option<&Hit>, vat: Option<&Hit>) -> Opt
 
 /// The line before the SIRET line, else the first fitting one of the first lines.
 pub(super) fn garage_name(doc: &[Line]) -> Option<Hit> {
+    // The name part of a line (before a comma or a column gap): not an address, a phone or mail, a label.
+    let name = |l: &Line, conf: f64| {
+        // A logo's initial in a cell of its own comes first: the name is the next cell.
+        let start = match cells(l)[..] {
+            [(a, b), (next, _), ..] if b - a == 1 => next,
+            _ => 0,
+        };
+        name_in(l, start, l.low.len(), conf, 4)
+            .filter(|h| {
+                let part = Line::new(&h.raw);
+                !is_address(&part) && !is_contact(&part)
+            })
+            .map(without_initial)
+    };
+    let first = doc
+        .iter()
+        .filter(|l| !l.blank())
+        .take(5)
+        .find_map(|l| name(l, 0.5));
     let siret_line = doc
         .iter()
         .position(|l| find(&l.low, 0, "siret", true).is_some());
-    // The line above the SIRET, skipping address lines (a name is rarely printed between address and SIRET).
-    let above =
-        siret_line.and_then(|n| doc[..n].iter().rev().find(|l| !l.blank() && !is_address(l)));
-    above
-        .and_then(|l| name_in(l, 0, l.low.len(), 0.7, 4))
-        .or_else(|| {
-            doc.iter()
-                .filter(|l| !l.blank())
-                .take(5)
-                // The name part of the line must not itself be an address ("12 rue des Lilas").
-                .find_map(|l| {
-                    name_in(l, 0, l.low.len(), 0.5, 4).filter(|h| !is_address(&Line::new(&h.raw)))
-                })
-        })
+    let above = siret_line.and_then(|n| {
+        doc[..n]
+            .iter()
+            .rev()
+            .find(|l| !l.blank() && !is_address(l) && !is_contact(l))
+            .and_then(|l| name(l, 0.7))
+    });
+    // The issuer heads the page; the line above the SIRET confirms it. Alone, that line is the last resort: in
+    // a two-column header it is as often the customer's.
+    match (first, above) {
+        (Some(f), Some(a)) if f.value == a.value => Some(a),
+        (first, above) => first.or(above),
+    }
+}
+
+/// A phone, mail or web line.
+fn is_contact(l: &Line) -> bool {
+    let text: String = l.low.iter().collect();
+    ["@", "www.", "http"].iter().any(|w| text.contains(w))
+        || ["tel", "phone", "fax", "mobile", "portable"]
+            .iter()
+            .any(|w| find(&l.low, 0, w, true).is_some())
+}
+
+/// A logo's lone initial before the name ("G  GARAGE SAINT-ÉLOI") is not part of it.
+fn without_initial(mut h: Hit) -> Hit {
+    let mut words = h.raw.split_whitespace();
+    if let (Some(first), Some(_), Some(_)) = (words.next(), words.next(), words.next())
+        && first.chars().count() == 1
+    {
+        let rest = h.raw.trim_start()[first.len()..].trim().to_owned();
+        h.value = Value::String(squash(&rest));
+        h.raw = rest;
+    }
+    h
 }
 
 /// A postal address line: a street word, or a 5-digit postal code.
@@ -266,7 +312,7 @@ pub(super) fn km_after(s: &[char], e: usize) -> Option<usize> {
 }
 
 pub(super) fn mileage(doc: &[Line]) -> Option<Hit> {
-    let labelled = after_label(doc, MILEAGE, |l, v, label| {
+    let found = labelled(doc, MILEAGE, |l, v, label| {
         let s = &l.low;
         let (mut first, mut i) = (None, v);
         while i < (v + 40).min(s.len()) {
@@ -282,6 +328,11 @@ pub(super) fn mileage(doc: &[Line]) -> Option<Hit> {
             if let Some(k) = km_after(s, e) {
                 return Some(hit(n, 0.9, l.text(i, k)));
             }
+            // "1re mise en circulation", "2e": an ordinal, not a reading.
+            if at(s, e).is_alphabetic() {
+                i = e;
+                continue;
+            }
             first.get_or_insert((n, i, e));
             i = e;
         }
@@ -289,7 +340,7 @@ pub(super) fn mileage(doc: &[Line]) -> Option<Hit> {
         let conf = if label.contains("km") { 0.9 } else { 0.7 };
         first.map(|(n, a, e)| hit(n, conf, l.text(a, e)))
     });
-    labelled.or_else(|| {
+    found.or_else(|| {
         doc.iter().find_map(|l| {
             (0..l.low.len()).find_map(|i| {
                 if prev(&l.low, i).is_alphanumeric() {

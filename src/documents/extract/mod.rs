@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
+use crate::money::format_cents;
 use crate::vehicles::model::FUEL_TYPES;
 
 // One file per part; the parts share their helpers (text matching, parsers) through this module: each starts with
@@ -218,6 +219,60 @@ mod tests {
         let text = "3 avenue Alsace-Lorraine 38000 Grenoble\nCarrosserie des Alpes\nFacture n° 8\nTotal TTC : 80,00 €";
         let f = analyse(text, "invoice", "text_layer", 1).analysis_data["fields"].clone();
         assert_eq!(f["garage_name"]["value"], "Carrosserie des Alpes", "{f}");
+    }
+
+    #[test]
+    fn real_layouts_headers_above_values_footers_and_credit_notes() {
+        // Two-column header: the customer's block beside the issuer's, the contact lines between; the SIRET is in
+        // the footer; the number and date under their labels; totals as a header row over the amounts.
+        let text = "G   GARAGE SAINT-ÉLOI   Client :\ncompta@garage-st-eloi.fr   Mme Nathalie Roussel\n\
+            Tél. 04 77 60 70 60   8 rue des Lilas, 38000 Grenoble\nN° facture   Date   Échéance\n\
+            FA2510-0674   16/10/2025   15/11/2025\nRéf.   Désignation   Qté   Total HT\nVA1   Valve   2   6,59\n\
+            Total HT   TVA   Total TTC\nMontants en euros.\n758,02 EUR   151,60 EUR   909,62 EUR\n\
+            SAS au capital de 10 000 € – RCS Lyon B 732 829 320 – SIRET 732 829 320 00074";
+        let f = analyse(text, "invoice", "text_layer", 1).analysis_data["fields"].clone();
+        assert_eq!(f["garage_name"]["value"], "GARAGE SAINT-ÉLOI", "{f}");
+        assert_eq!(f["invoice_number"]["value"], "FA2510-0674", "{f}");
+        assert_eq!(f["invoice_date"]["value"], "2025-10-16", "{f}");
+        assert_eq!(f["total_excl_tax"]["value"], "758.02", "{f}");
+        assert_eq!(f["vat_amount"]["value"], "151.60", "{f}");
+        assert_eq!(f["total_incl_tax"]["value"], "909.62", "{f}");
+        // A credit note: its own number (not the invoice it refers to), negative totals, no cost suggested; a
+        // page's running total carried forward is not the total.
+        let text = "Garage Dupont & Fils\nAVOIR N°AV260888\nRéf. facture : F-2026-0745 du 17/03/2026\n\
+            Sous-total à reporter   12,00 €\nTotal HT   -65,02 EUR\nMontant TVA 20 %   -13,00 EUR\n\
+            Total TTC   -78,02 EUR\nTél. 04-77-60";
+        let e = analyse(text, "invoice", "text_layer", 1);
+        let f = &e.analysis_data["fields"];
+        assert_eq!(f["invoice_number"]["value"], "AV260888", "{f}");
+        assert_eq!(f["total_excl_tax"]["value"], "-65.02", "{f}");
+        assert_eq!(f["vat_amount"]["value"], "-13.00", "{f}");
+        assert_eq!(f["total_incl_tax"]["value"], "-78.02", "{f}");
+        assert_eq!(
+            e.analysis_data["suggestion"]["maintenance"]["cost"],
+            Value::Null
+        );
+    }
+
+    #[test]
+    fn certificate_values_whose_small_labels_were_lost() {
+        // A photo kept the values and lost the codes A, B and E: the plate, the date beside it and the VIN are
+        // known by their shape; a bilingual insurance card gives its values under the labels.
+        let text = "CERTIFICAT D'IMMATRICULATION\nMK-061-LE   13/02/2021\nC.1   FOURNIER ELODIE   21/08/2023\n\
+            WF0XXXGCDX6Y12345   U.1   78";
+        let f = analyse(text, "registration", "ocr", 1).analysis_data["fields"].clone();
+        assert_eq!(f["license_plate"]["value"], "MK-061-LE", "{f}");
+        assert_eq!(f["first_registration_date"]["value"], "2021-02-13", "{f}");
+        assert_eq!(f["vin"]["value"], "WF0XXXGCDX6Y12345", "{f}");
+        assert_eq!(f["holder_name"]["value"], "FOURNIER ELODIE", "{f}");
+        let text = "MÉMO VÉHICULE ASSURÉ\nAssureur / Insurer\nMAAF\nN° de contrat / Contract number\n4857058135\n\
+            Immatriculation / Registration\nEA-608-JV\nValable du / Valid from   au / to\n03/08/2025   02/08/2026";
+        let f = analyse(text, "insurance", "text_layer", 1).analysis_data["fields"].clone();
+        assert_eq!(f["insurer"]["value"], "MAAF", "{f}");
+        assert_eq!(f["contract_number"]["value"], "4857058135", "{f}");
+        assert_eq!(f["license_plate"]["value"], "EA-608-JV", "{f}");
+        assert_eq!(f["start_date"]["value"], "2025-08-03", "{f}");
+        assert_eq!(f["end_date"]["value"], "2026-08-02", "{f}");
     }
 
     #[test]
@@ -521,14 +576,14 @@ P.1 1461   P.3 GO   P.6 5
 
     #[test]
     fn registration_ocr_parenthesised_labels() {
-        let text = "CERTIFICAT D’IMMATRICULATION\n(A) ab 123 cd\n(B) 15.03.19\n(C.1) : MARTIN   Paul\n\
+        let text = "CERTIFICAT D’IMMATRICULATION\n(A) ab 123 cd\n(B) 15.03.19\n(C.1) : MARTIN  Paul   15/06/2024\n\
             (D.1) PEUGEOT (D.2) 2OO8XYZ (D.3) 208\n(E) VF3LCYHZPHS123456\n(P.3) ES\n(P.6): 6\n";
         let e = analyse(text, "registration", "ocr", 1);
         // Two-digit year and a VIN without check digit: 0.7 × 0.9.
         let expected = json!({
             "license_plate": {"value": "AB-123-CD", "confidence": 0.81, "raw": "ab 123 cd"},
             "first_registration_date": {"value": "2019-03-15", "confidence": 0.63, "raw": "15.03.19"},
-            "holder_name": {"value": "MARTIN Paul", "confidence": 0.81, "raw": "MARTIN   Paul"},
+            "holder_name": {"value": "MARTIN Paul", "confidence": 0.81, "raw": "MARTIN  Paul"},
             "make": {"value": "PEUGEOT", "confidence": 0.81, "raw": "PEUGEOT"},
             "vehicle_type": {"value": "2OO8XYZ", "confidence": 0.81, "raw": "2OO8XYZ"},
             "model": {"value": "208", "confidence": 0.81, "raw": "208"},
@@ -552,14 +607,21 @@ P.1 1461   P.3 GO   P.6 5
         assert_eq!(f["license_plate"]["confidence"], 0.63);
         assert_eq!(f["vin"]["value"], "VF1RJA00X63123456");
         assert_eq!(f["certificate_date"]["value"], "2026-07-13");
-        // A plate that starts with A is not taken for a glued label.
+        // A plate that starts with A is not taken for a glued label: it is the plate, read by its shape alone.
         let r = analyse(
             "CERTIFICAT D'IMMATRICULATION\nAB-123-CD\n",
             "other",
             "ocr",
             1,
         );
-        assert!(r.analysis_data["fields"].get("license_plate").is_none());
+        assert_eq!(
+            r.analysis_data["fields"]["license_plate"]["value"],
+            "AB-123-CD"
+        );
+        assert_eq!(
+            r.analysis_data["fields"]["license_plate"]["confidence"],
+            0.45
+        );
     }
 
     #[test]
@@ -903,7 +965,7 @@ P.1 1461   P.3 GO   P.6 5
             currency in 0usize..6,
         ) {
             let printed = print_amount(cents, style, one_decimal, currency);
-            prop_assert_eq!(parse_amount(&printed), Some(fmt_cents(cents)), "{:?}", printed);
+            prop_assert_eq!(parse_amount(&printed), Some(format_cents(cents)), "{:?}", printed);
         }
 
         #[test]
@@ -1006,12 +1068,12 @@ P.1 1461   P.3 GO   P.6 5
             prop_assert_eq!(&f["invoice_date"]["value"], &json!(iso(date)), "{}", text);
             prop_assert_eq!(&f["siret"]["value"], &json!(siret), "{}", text);
             prop_assert_eq!(&f["siret"]["confidence"], &json!(0.9));
-            prop_assert_eq!(&f["total_excl_tax"]["value"], &json!(fmt_cents(ht)), "{}", text);
-            prop_assert_eq!(&f["vat_amount"]["value"], &json!(fmt_cents(vat)), "{}", text);
-            prop_assert_eq!(&f["total_incl_tax"]["value"], &json!(fmt_cents(ht + vat)), "{}", text);
+            prop_assert_eq!(&f["total_excl_tax"]["value"], &json!(format_cents(ht)), "{}", text);
+            prop_assert_eq!(&f["vat_amount"]["value"], &json!(format_cents(vat)), "{}", text);
+            prop_assert_eq!(&f["total_incl_tax"]["value"], &json!(format_cents(ht + vat)), "{}", text);
             prop_assert_eq!(&f["total_incl_tax"]["confidence"], &json!(1.0));
             prop_assert_eq!(&f["currency"]["value"], &json!("EUR"));
-            prop_assert_eq!(&e.analysis_data["suggestion"]["maintenance"]["cost"], &json!(fmt_cents(ht + vat)));
+            prop_assert_eq!(&e.analysis_data["suggestion"]["maintenance"]["cost"], &json!(format_cents(ht + vat)));
         }
     }
 

@@ -6,7 +6,7 @@ use super::*;
 pub fn parse_amount(s: &str) -> Option<String> {
     let l = Line::new(s.trim());
     let a = scan_amount(&l.low, 0, l.low.len())?;
-    (a.start == 0 && a.end == l.low.len()).then(|| fmt_cents(a.cents))
+    (a.start == 0 && a.end == l.low.len()).then(|| format_cents(a.cents))
 }
 
 /// `dd/mm/yyyy`, `dd-mm-yy`, `dd.mm.yyyy`, `yyyy-mm-dd`, `1er mars 2026`, `March 2, 2026`… → `"YYYY-MM-DD"`.
@@ -27,10 +27,6 @@ pub fn parse_currency(s: &str) -> Option<&'static str> {
 
 pub(super) fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
-}
-
-pub(super) fn fmt_cents(c: i64) -> String {
-    format!("{}.{:02}", c / 100, c % 100)
 }
 
 /// A run of `min..=max` digits at `i` (the whole run): its value and end.
@@ -227,10 +223,18 @@ pub(super) fn scan_amount(s: &[char], from: usize, to: usize) -> Option<Amount> 
                     .map(|(c, ce)| (c, k, ce))
             });
         let behind = currency_at(s, after).map(|(c, ce)| (c, after, ce));
-        let (start, end) = (before.map_or(i, |b| b.1), behind.map_or(e, |b| b.2));
+        let (mut start, end) = (before.map_or(i, |b| b.1), behind.map_or(e, |b| b.2));
+        // A minus sign against the amount (or its currency) makes it negative, as on a credit note; a hyphen
+        // after a letter or digit ("T-12", "2025-12") is not one.
+        let negative = start > 0
+            && matches!(s[start - 1], '-' | '\u{2212}')
+            && !prev(s, start - 1).is_alphanumeric();
+        if negative {
+            start -= 1;
+        }
         let currency = before.or(behind);
         return Some(Amount {
-            cents,
+            cents: if negative { -cents } else { cents },
             start,
             end,
             two_decimals,
@@ -291,6 +295,10 @@ pub(super) fn name_in(l: &Line, a: usize, b: usize, conf: f64, min: usize) -> Op
         .find(|&i| matches!(s[i], '|' | ',') || starts(s, i, "   ") || starts(s, i, " - "))
         .unwrap_or(b);
     let low: Vec<char> = s.get(a..e)?.to_vec();
+    // "Assureur / Insurer": the label's translation, not a value.
+    if low.first() == Some(&'/') {
+        return None;
+    }
     let count = low.iter().filter(|c| c.is_alphanumeric()).count();
     let digits = low.iter().filter(|c| c.is_ascii_digit()).count();
     let label = low.contains(&':')

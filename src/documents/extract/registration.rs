@@ -29,13 +29,45 @@ pub(super) fn registration(doc: &[Line]) -> Vec<(&'static str, Hit)> {
     REG_FIELDS
         .iter()
         .filter_map(|&(name, label, kind)| {
-            let found = reg_field(doc, label, kind).or_else(|| match label {
-                "a" | "e" | "i" => glued(doc, label, kind),
-                _ => None,
-            });
+            let found = reg_field(doc, label, kind)
+                .or_else(|| match label {
+                    "a" | "e" | "i" => glued(doc, label, kind),
+                    _ => None,
+                })
+                .or_else(|| unlabelled(doc, label));
             found.map(|h| (name, h))
         })
         .collect()
+}
+
+/// The codes of a certificate are printed small and a photo or a poor scan often loses them; three values are
+/// still known by their shape and place (a looser reading: 0.5). The plate: the first plate of the certificate
+/// (it is printed only as the plate, and again on the coupon). The first registration: the date beside it (A and
+/// B share the top row). The VIN: a 17-character word that is a valid VIN.
+fn unlabelled(doc: &[Line], label: &str) -> Option<Hit> {
+    let plate = || {
+        doc.iter().find_map(|l| {
+            (0..l.low.len()).find_map(|i| {
+                plate_at(&l.low, i)
+                    .filter(|(_, e, ok)| *ok && !at(&l.low, *e).is_alphanumeric())
+                    .map(|(p, e, _)| (l, p, i, e))
+            })
+        })
+    };
+    match label {
+        "a" => plate().map(|(l, p, i, e)| hit(p, 0.5, l.text(i, e))),
+        "b" => plate().and_then(|(l, _, _, e)| {
+            let (a, d, end, _) = scan_date(&l.low, e, l.low.len())?;
+            Some(hit(iso(d), 0.5, l.text(a, end)))
+        }),
+        "e" => doc.iter().find_map(|l| {
+            l.text(0, l.raw.len())
+                .split_whitespace()
+                .find(|w| w.len() == 17 && vin_is_valid(w))
+                .map(|w| hit(w.to_ascii_uppercase(), 0.5, w.to_owned()))
+        }),
+        _ => None,
+    }
 }
 
 /// OCR often glues a bare label letter to its value (`AFG-482-KL`, `EVF1…`): such a line is read when the rest has
@@ -132,7 +164,10 @@ pub(super) fn reg_field(doc: &[Line], label: &str, kind: Kind) -> Option<Hit> {
             let (e, punct) = reg_label_at(s, i, label)?;
             let v = skip(s, e, " :");
             let cap = (v + 120).min(s.len());
-            let end = (v + 1..cap).find(|&k| stop_label_at(s, k)).unwrap_or(cap);
+            // The value ends at the next label or at a column gap (the certificate has two columns).
+            let end = (v + 1..cap)
+                .find(|&k| stop_label_at(s, k) || starts(s, k, "   "))
+                .unwrap_or(cap);
             reg_parse(kind, l, v, end)
                 .filter(|(_, shaped)| *shaped || punct)
                 .map(|(h, _)| h)

@@ -12,6 +12,12 @@ pub(super) fn suggestion(doc_type: &str, fields: &Map<String, Value>) -> Option<
             let cost = Some(get("total_incl_tax"))
                 .filter(|c| !c.is_null())
                 .unwrap_or_else(|| get("total_excl_tax"));
+            // A credit note's total is negative: not the cost of a maintenance.
+            let cost = if cost.as_str().is_some_and(|c| c.starts_with('-')) {
+                Value::Null
+            } else {
+                cost
+            };
             if date.is_null() && cost.is_null() {
                 return None;
             }

@@ -182,3 +182,77 @@ pub(super) fn after_label(
         })
     })
 }
+
+/// The cells of a line: the stretches between column gaps (three spaces or more), as `(start, end)`.
+pub(super) fn cells(l: &Line) -> Vec<(usize, usize)> {
+    let s = &l.low;
+    let mut out = Vec::new();
+    let mut i = skip(s, 0, " ");
+    while i < s.len() {
+        let mut e = i;
+        while e < s.len() && !starts(s, e, "   ") {
+            e += 1;
+        }
+        let end = (i..e).rev().find(|&k| s[k] != ' ').map_or(i, |k| k + 1);
+        out.push((i, end));
+        i = skip(s, e, " ");
+    }
+    out
+}
+
+/// The value under a label in a table: a cell holding one of `labels` and no digit after it (a header cell), and
+/// the first of the next two lines with as many cells, whose cell in the same column `parse` reads. Invoices print
+/// "N° facture   Date   Échéance" over the values, or "Total HT   TVA   Total TTC" over the amounts.
+pub(super) fn below_label(
+    doc: &[Line],
+    labels: &str,
+    parse: impl Fn(&Line, usize, &str) -> Option<Hit>,
+) -> Option<Hit> {
+    doc.iter().enumerate().find_map(|(n, l)| {
+        // The header of the items table has a "Total HT" column too: its first row is one line's total.
+        if ITEM_HEADERS
+            .split('|')
+            .any(|w| find(&l.low, 0, w, true).is_some())
+        {
+            return None;
+        }
+        let header = cells(l);
+        header.iter().enumerate().find_map(|(column, &(a, b))| {
+            let cell = Line::new(&l.text(a, b));
+            // Two-letter labels ("du", "au") are words of any sentence: a header only in a short cell ("au / to").
+            let short = cell.low.len() <= 10;
+            let label = labels
+                .split('|')
+                .filter(|label| short || label.len() > 2)
+                .find(|label| {
+                    find(&cell.low, 0, label, true)
+                        .is_some_and(|(_, e)| !cell.low[e..].iter().any(char::is_ascii_digit))
+                })?;
+            // The row of values has as many cells; or fewer, the header having more on the left (a note beside
+            // the totals' header): the cells then line up from the right, as amounts do.
+            let (below, values) = doc[n + 1..]
+                .iter()
+                .filter(|l| !l.blank())
+                .take(2)
+                .map(|l| (l, cells(l)))
+                .find(|(_, c)| {
+                    c.len() == header.len() || (c.len() >= 2 && c.len() < header.len())
+                })?;
+            let (va, vb) = values[values.len().checked_sub(header.len() - column)?];
+            parse(&Line::new(&below.text(va, vb)), 0, label)
+        })
+    })
+}
+
+/// Words of an items table's header row.
+const ITEM_HEADERS: &str =
+    "designation|description|libelle|qte|quantite|qty|quantity|p.u|prix unitaire|unit price|ref";
+
+/// A value after its label on the same line, or else under it in a table.
+pub(super) fn labelled(
+    doc: &[Line],
+    labels: &str,
+    parse: impl Fn(&Line, usize, &str) -> Option<Hit>,
+) -> Option<Hit> {
+    after_label(doc, labels, &parse).or_else(|| below_label(doc, labels, &parse))
+}
