@@ -25,17 +25,25 @@ pub fn ocr_command(
     let kind = sniff(&bytes[..bytes.len().min(16)], || bytes.clone())
         .context("not a PDF, JPEG, PNG, WebP or GIF file")?;
     let started = std::time::Instant::now();
-    let engine = if matches!(kind, FileKind::Pdf) {
-        crate::ocr::Ocr::load(models_dir).ok()
-    } else {
-        Some(crate::ocr::Ocr::load(models_dir)?)
-    };
+    // A PDF with a text layer needs no models: they are loaded at the first scanned page.
+    let engine = std::cell::OnceCell::new();
+    if !matches!(kind, FileKind::Pdf) {
+        let _ = engine.set(Some(crate::ocr::Ocr::load(models_dir)?));
+    }
     let loaded = started.elapsed();
     // An operator's own file, read in this process without the worker's limits or deadline.
     let no_deadline = std::time::Instant::now() + std::time::Duration::from_secs(86_400);
-    let text =
-        crate::documents::analysis::extract_text(|| engine.as_ref(), &bytes, kind, no_deadline)
-            .map_err(|f| anyhow::anyhow!("{}", f.message.en))?;
+    let text = crate::documents::analysis::extract_text(
+        || {
+            engine
+                .get_or_init(|| crate::ocr::Ocr::load(models_dir).ok())
+                .as_ref()
+        },
+        &bytes,
+        kind,
+        no_deadline,
+    )
+    .map_err(|f| anyhow::anyhow!("{}", f.message.en))?;
     let elapsed = started.elapsed() - loaded;
     let result = crate::documents::extract::analyse_with(
         &text.text,

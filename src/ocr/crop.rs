@@ -61,6 +61,12 @@ impl Crop {
         })
     }
 
+    /// The slope of a long box's text line (dy/dx), which is the page's skew there; `None` for short boxes,
+    /// whose angle says little.
+    pub fn slope(&self) -> Option<f32> {
+        (self.w > 3.0 * self.height && self.along.0 > 0.5).then(|| self.along.1 / self.along.0)
+    }
+
     /// Samples the box (bilinear) into the left part of one item of a batch whose rows are `stride` values wide
     /// (`dst` is that item: 3 planes of 48 rows), normalised to [-1, 1]. The rest of each row is left as it is.
     pub fn fill(&self, image: &RgbImage, dst: &mut [f32], stride: usize) {

@@ -97,6 +97,7 @@ const OCRS_REC: &str = "text-recognition.rten";
 pub struct Line {
     pub text: String,
     pub confidence: f32,
+    /// Height of the centre on the page, the page's skew taken out (so that a row's boxes share it).
     pub center_y: f32,
     pub left: f32,
     pub right: f32,
@@ -262,6 +263,11 @@ impl Ocr {
             .filter_map(|rect| Crop::of(&rect).map(|crop| (rect, crop)))
             .collect();
         let detected = started.elapsed();
+        // A scan or a photo is rarely square to the page: rows are found along the text's own slope (the median of
+        // the long boxes'), or across a wide page the right column drifts onto the row below.
+        let mut slopes: Vec<f32> = boxes.iter().filter_map(|(_, c)| c.slope()).collect();
+        slopes.sort_by(f32::total_cmp);
+        let slope = slopes.get(slopes.len() / 2).copied().unwrap_or(0.0);
         boxes.sort_by(|(a, _), (b, _)| {
             (a.center().y, a.center().x)
                 .partial_cmp(&(b.center().y, b.center().x))
@@ -293,7 +299,7 @@ impl Ocr {
                 lines.push(Line {
                     text,
                     confidence,
-                    center_y: c.y,
+                    center_y: c.y - c.x * slope,
                     left: xs.iter().copied().fold(f32::MAX, f32::min),
                     right: xs.iter().copied().fold(f32::MIN, f32::max),
                     height: crop.height,

@@ -37,7 +37,11 @@ pub(super) fn invoice(doc: &[Line]) -> Vec<(&'static str, Hit)> {
             if carried {
                 return None;
             }
-            scan_amount(&l.low, v, v + AMOUNT_WINDOW).map(|a| amount_hit(l, &a, true))
+            // In a sentence ("10 % du montant TTC et une indemnité de 40 €") the label names no amount: at most
+            // two words ("EUR", "à payer") may sit between a label and its value.
+            scan_amount(&l.low, v, v + AMOUNT_WINDOW)
+                .filter(|a| l.low.get(v..a.start).map_or(0, words) <= 2)
+                .map(|a| amount_hit(l, &a, true))
         })
     };
     let number = labelled(doc, INVOICE_NUMBER, |l, v, _| ident_at(l, v, 0.9))
@@ -214,6 +218,13 @@ pub(super) fn garage_name(doc: &[Line]) -> Option<Hit> {
         (Some(f), Some(a)) if f.value == a.value => Some(a),
         (first, above) => first.or(above),
     }
+}
+
+/// The words (two letters or more) of a stretch of text.
+fn words(s: &[char]) -> usize {
+    s.split(|c| !c.is_alphabetic())
+        .filter(|w| w.len() >= 2)
+        .count()
 }
 
 /// A phone, mail or web line.

@@ -246,7 +246,7 @@ pub(super) fn below_label(
 
 /// Words of an items table's header row.
 const ITEM_HEADERS: &str =
-    "designation|description|libelle|qte|quantite|qty|quantity|p.u|prix unitaire|unit price|ref";
+    "designation|description|libelle|qte|quantite|qty|quantity|p.u|prix unitaire|unit price";
 
 /// A value after its label on the same line, or else under it in a table.
 pub(super) fn labelled(
