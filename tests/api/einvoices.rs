@@ -392,3 +392,67 @@ async fn text_pdfs_are_read_by_where_the_text_is_drawn() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_photo_of_a_garage_invoice_is_read_and_applied() {
+    // A phone photo from bench/corpus/hard.py's tune split: the page tilted about 5° with a keystone, on a desk,
+    // a shadow across it, JPEG; a parts-and-labour table, the totals in a box, the vehicle block's values under
+    // their labels, the identifiers in a legal footer.
+    let mut args = vec!["--otp-policy", "off"];
+    args.extend_from_slice(NO_SCHEDULES);
+    let app = TestApp::spawn_with(&args, false).await;
+    let s = app.user("photo@example.com").await;
+    let car = app
+        .vehicle(
+            &s,
+            json!({"make": "Dacia", "model": "Sandero", "year": 2013}),
+        )
+        .await;
+    let doc = analysed(
+        &app,
+        &s,
+        "IMG_2041.jpg",
+        fixture("invoice-photo.jpg"),
+        Some(car),
+    )
+    .await;
+    let d = app
+        .get(&format!("/api/documents/{doc}/"), Some(&s.access))
+        .await
+        .body;
+    assert_eq!(d["analysis_data"]["source"], "ocr", "{d}");
+    let f = &d["analysis_data"]["fields"];
+    for (field, value) in [
+        ("invoice_number", json!("FA2508-0517")),
+        ("invoice_date", json!("2025-08-13")),
+        ("garage_name", json!("Atelier Mécanique Lebrun")),
+        ("siret", json!("97139604900035")),
+        ("vat_number", json!("FR87971396049")),
+        ("total_excl_tax", json!("471.31")),
+        ("vat_amount", json!("94.26")),
+        ("total_incl_tax", json!("565.57")),
+        ("mileage", json!(78586)),
+    ] {
+        assert_eq!(f[field]["value"], value, "{field}: {f}");
+    }
+    // The second call of "upload then apply".
+    let r = app
+        .send(
+            "POST",
+            &format!("/api/documents/{doc}/apply-suggestion/"),
+            &s.access,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let m = &r.body["maintenance"];
+    assert_eq!(
+        (
+            m["cost"].as_str(),
+            m["mileage"].as_i64(),
+            m["vehicle"].as_i64()
+        ),
+        (Some("565.57"), Some(78_586), Some(car)),
+        "{m}"
+    );
+}

@@ -6,7 +6,7 @@ use super::*;
 pub(super) const INVOICE_NUMBER: &str = "facture #|# de facture|# facture|avoir #|# d'avoir|invoice #|invoice number|\
     invoice no|credit note #|credit note no|ref. facture";
 pub(super) const INVOICE_DATE: &str = "date de facture|date facture|date d'emission|date de l'avoir|invoice date|issue date|date of issue|date|du|le";
-pub(super) const TOTAL_EXCL_TAX: &str = "total h.t|montant h.t|sous-total|sub-total|subtotal|total excl|total hors taxes|total before tax|net amount";
+pub(super) const TOTAL_EXCL_TAX: &str = "total h.t|base h.t|montant h.t|sous-total|sub-total|subtotal|total excl|total hors taxes|total before tax|net amount";
 pub(super) const TOTAL_INCL_TAX: &str =
     "total t.t.c|net a payer|montant t.t.c|total a payer|amount due|total due";
 pub(super) const MILEAGE: &str =
@@ -57,6 +57,10 @@ pub(super) fn invoice(doc: &[Line]) -> Vec<(&'static str, Hit)> {
         // Lines giving the VAT number or an exemption carry no VAT amount.
         let id = "intra|non applicable|# t.v.a|t.v.a #|# de t.v.a|vat #|vat number|vat id|tax id|tax number";
         if id.split('|').any(|p| find(&l.low, 0, p, false).is_some()) {
+            return None;
+        }
+        // "TVA FR78 893 526 483": the VAT number itself, whose digits would read as an amount.
+        if starts(&l.low, v, "fr") && at(&l.low, skip(&l.low, v + 2, " ")).is_ascii_digit() {
             return None;
         }
         // "Total excl. tax", "Total incl. tax": a total, not the tax.

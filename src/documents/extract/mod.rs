@@ -252,6 +252,13 @@ mod tests {
             e.analysis_data["suggestion"]["maintenance"]["cost"],
             Value::Null
         );
+        // The VAT number after "TVA" in a header is no VAT amount; "Base HT" names the total before tax.
+        let text = "GARAGE LEMAIRE FRÈRES\nSIREN 893 526 483 – TVA FR78 893 526 483\nBase HT   986,20 €\n\
+            TVA 20 %   197,24 €\nTotal TTC   1 183,44 €";
+        let f = analyse(text, "invoice", "text_layer", 1).analysis_data["fields"].clone();
+        assert_eq!(f["vat_amount"]["value"], "197.24", "{f}");
+        assert_eq!(f["total_excl_tax"]["value"], "986.20", "{f}");
+        assert_eq!(f["vat_number"]["value"], "FR78893526483", "{f}");
     }
 
     #[test]
