@@ -109,7 +109,8 @@ pub(super) fn siret(doc: &[Line]) -> Option<Hit> {
         }
         let raw = l.text(v, e);
         let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-        (digits.len() >= 9).then(|| {
+        // A SIRET has 14 digits; fewer is a SIREN or a number OCR shortened, which must not pass for one.
+        (digits.len() == 14).then(|| {
             hit(
                 digits.clone(),
                 if siret_is_valid(&digits) { 0.9 } else { 0.7 },

@@ -259,6 +259,12 @@ mod tests {
         assert_eq!(f["vat_amount"]["value"], "197.24", "{f}");
         assert_eq!(f["total_excl_tax"]["value"], "986.20", "{f}");
         assert_eq!(f["vat_number"]["value"], "FR78893526483", "{f}");
+        // A SIRET that OCR shortened is no SIRET; a number's trailing dash is not part of it.
+        let text =
+            "Garage Lemaire\nSIRET 523 670 206 011\nFacture n° G2025.8653-\nTotal TTC   12,00 €";
+        let f = analyse(text, "invoice", "ocr", 1).analysis_data["fields"].clone();
+        assert!(f.get("siret").is_none(), "{f}");
+        assert_eq!(f["invoice_number"]["value"], "G2025.8653", "{f}");
     }
 
     #[test]

@@ -267,7 +267,7 @@ pub(super) fn ident_at(l: &Line, v: usize, conf: f64) -> Option<Hit> {
             e = word_end(e + 1);
         }
     }
-    while e > v && matches!(at(s, e - 1), ',' | ';' | '.' | ':' | ')') {
+    while e > v && matches!(at(s, e - 1), ',' | ';' | '.' | ':' | ')' | '-' | '/') {
         e -= 1;
     }
     let raw = l.text(v, e);
