@@ -171,8 +171,8 @@ impl Ocr {
 
     /// Finds and reads the text of an image. The boxes are read in reading order, several to an inference: their
     /// crops are laid side by side in one strip, as words on a line, and each box takes the output steps over its
-    /// own part of the strip. The recogniser's cost is mostly per channel and per run (its depthwise layers and the
-    /// weights prepared for each run), not per pixel, so a page's 200–300 boxes cost a fraction of one run each.
+    /// own part of the strip. That spares the work each run repeats (the classifier's weights prepared, buffers
+    /// sized); the rest follows the width of text read (docs/BENCHMARKS.md, OCR).
     pub fn recognise(&self, image: &RgbImage) -> anyhow::Result<Recognised> {
         let started = std::time::Instant::now();
         let mut boxes: Vec<(RotatedRect, Crop)> = self
@@ -191,22 +191,21 @@ impl Ocr {
                 .partial_cmp(&(b.center().y, b.center().x))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        let (strip_max, gap) = (REC_STRIP, REC_GAP);
         let mut lines = Vec::with_capacity(boxes.len());
         let mut buffer = Vec::new();
         let mut rest = &boxes[..];
         while !rest.is_empty() {
             let (mut n, mut width) = (0, 0);
             for (_, crop) in rest {
-                let next = width + gap * usize::from(n > 0) + crop.width as usize;
-                if n > 0 && next > strip_max {
+                let next = width + REC_GAP * usize::from(n > 0) + crop.width as usize;
+                if n > 0 && next > REC_STRIP {
                     break;
                 }
                 (n, width) = (n + 1, next);
             }
             let (strip, tail) = rest.split_at(n);
             rest = tail;
-            let read = self.read_strip(image, strip, width, gap, &mut buffer)?;
+            let read = self.read_strip(image, strip, width, REC_GAP, &mut buffer)?;
             for ((rect, crop), (text, confidence)) in strip.iter().zip(read) {
                 let text = text.trim().to_owned();
                 if text.is_empty() || confidence < 0.3 {
