@@ -40,7 +40,9 @@ pub(super) fn invoice(doc: &[Line]) -> Vec<(&'static str, Hit)> {
             // In a sentence ("10 % du montant TTC et une indemnité de 40 €") the label names no amount: at most
             // two words ("EUR", "à payer") may sit between a label and its value.
             scan_amount(&l.low, v, v + AMOUNT_WINDOW)
-                .filter(|a| l.low.get(v..a.start).map_or(0, words) <= 2)
+                .filter(|a| {
+                    l.low.get(v..a.start).map_or(0, words) <= 2 && beside(&l.low, v, a.start)
+                })
                 .map(|a| amount_hit(l, &a, true))
         })
     };
@@ -67,7 +69,9 @@ pub(super) fn invoice(doc: &[Line]) -> Vec<(&'static str, Hit)> {
         if label.ends_with("tax") && find(&l.low, 0, "total", true).is_some() {
             return None;
         }
-        scan_amount(&l.low, v, v + AMOUNT_WINDOW).map(|a| amount_hit(l, &a, true))
+        scan_amount(&l.low, v, v + AMOUNT_WINDOW)
+            .filter(|a| beside(&l.low, v, a.start))
+            .map(|a| amount_hit(l, &a, true))
     });
     let ttc = amount(TOTAL_INCL_TAX).or_else(|| largest_total(doc));
     let vat_amount = vat;
@@ -223,6 +227,39 @@ pub(super) fn garage_name(doc: &[Line]) -> Option<Hit> {
         (Some(f), Some(a)) if f.value == a.value => Some(a),
         (first, above) => first.or(above),
     }
+}
+
+/// Whether an amount at `start` belongs to the label ending at `v`: in the label's own cell, or in the next cell
+/// with nothing but a currency before it. Two cells away it is another label's ("Montant TVA   Montant HT   518,94").
+fn beside(s: &[char], v: usize, start: usize) -> bool {
+    let Some(between) = s.get(v..start) else {
+        return true;
+    };
+    // The column gaps (runs of three spaces or more) between the label and the amount, and what follows the last;
+    // the spaces just before `v` (skipped after the label) count.
+    let before = s[..v.min(s.len())]
+        .iter()
+        .rev()
+        .take_while(|&&c| c == ' ')
+        .count();
+    let (mut gaps, mut after_last, mut spaces) = (0, 0, before);
+    for &c in between {
+        if c == ' ' {
+            spaces += 1;
+            continue;
+        }
+        if spaces >= 3 {
+            gaps += 1;
+            after_last = 0;
+        }
+        spaces = 0;
+        after_last += usize::from(c.is_alphabetic());
+    }
+    if spaces >= 3 {
+        gaps += 1;
+        after_last = 0;
+    }
+    gaps == 0 || (gaps == 1 && after_last <= 3)
 }
 
 /// The words (two letters or more) of a stretch of text.

@@ -265,6 +265,12 @@ mod tests {
         let f = analyse(text, "invoice", "ocr", 1).analysis_data["fields"].clone();
         assert!(f.get("siret").is_none(), "{f}");
         assert_eq!(f["invoice_number"]["value"], "G2025.8653", "{f}");
+        // A VAT recap table beside the totals: an amount two cells after a label is another label's.
+        let text = "Garage Lemaire\nCode   Base HT   Taux   Montant TVA   Montant HT   518,94 €\n\
+            T1   518,94   20,00   103,79\nMontant TVA   103,79 €\nMontant TTC   622,73 €";
+        let f = analyse(text, "invoice", "text_layer", 1).analysis_data["fields"].clone();
+        assert_eq!(f["vat_amount"]["value"], "103.79", "{f}");
+        assert_eq!(f["total_incl_tax"]["value"], "622.73", "{f}");
     }
 
     #[test]
