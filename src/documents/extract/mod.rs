@@ -14,6 +14,7 @@ mod detect;
 mod ids;
 mod insurance;
 mod invoice;
+mod issuer;
 mod parse;
 mod registration;
 mod structured;
@@ -27,6 +28,7 @@ pub use ids::{
 };
 use insurance::*;
 use invoice::*;
+use issuer::*;
 use parse::*;
 pub use parse::{parse_amount, parse_currency, parse_date};
 use registration::*;
