@@ -7,7 +7,7 @@ filter chains, a `stream` keyword flood as large as the largest upload allowed),
 Usage: bench/uploads.py [path/to/autotrack] [--memory-mb 1024] [--runs 3] [--models-dir DIR]
        bench/uploads.py --self-test   (checks that every hostile file decodes to its intended size; no binary)
 (default binary: target/release/autotrack, or $CARGO_TARGET_DIR/release/autotrack). The worker gets what the
-server gives it: an empty environment but MIMALLOC_ARENA_RESERVE=64MiB, --threads max(1, cores - 1), --seconds
+server gives it: an empty environment but MIMALLOC_ARENA_RESERVE=64MiB and MIMALLOC_PURGE_DELAY=0, --threads max(1, cores - 1), --seconds
 60 for an image and 600 for a PDF, --cpu-seconds = seconds x threads, --memory-mb as given (the server's default
 is 1024). The hostile files are generated into a temporary folder as tests/common/hostile.rs makes them: every
 bomb is written as its compressed bit stream, never by compressing the inflated bytes, so it takes well under a
@@ -504,7 +504,7 @@ def run_once(binary, path, mime, seconds, threads, memory_mb, models_dir):
         args += ["--models-dir", models_dir]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(args, env={"MIMALLOC_ARENA_RESERVE": "64MiB"}, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(args, env={"MIMALLOC_ARENA_RESERVE": "64MiB", "MIMALLOC_PURGE_DELAY": "0"}, stdin=subprocess.DEVNULL,
                                 stdout=out, stderr=err)
         # The server kills a worker 5 s after its own deadline.
         reaped = threading.Event()
@@ -623,7 +623,7 @@ def main():
         "cpu_seconds": {"image": 60 * max(1, cores - 1), "pdf": 600 * max(1, cores - 1)},
         "runs": opts.runs,
         "models_dir": opts.models_dir,
-        "env": {"MIMALLOC_ARENA_RESERVE": "64MiB"},
+        "env": {"MIMALLOC_ARENA_RESERVE": "64MiB", "MIMALLOC_PURGE_DELAY": "0"},
     }
     machine = {"cores": cores, "mem_total_mib": mem_total_mib(), "arch": platform.machine(),
                "kernel": platform.release()}
